@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* minivmm.ko internal interfaces. */
+#ifndef MINIVMM_KMOD_H
+#define MINIVMM_KMOD_H
+
+#include <linux/types.h>
+#include <minivmm/vmx_caps.h>
+
+#define MINIVMM_NAME "minivmm"
+
+/* vmx_caps.c: the capability MSRs, read once at load. */
+extern struct minivmm_vmx_caps vmx_caps;
+int vmx_caps_check_cpu(void);
+void vmx_caps_read(struct minivmm_vmx_caps *caps);
+void vmx_caps_log_summary(const struct minivmm_vmx_caps *caps);
+
+/* vmx_hw.c: VMX operation (VMXON/VMXOFF) on every CPU, reference counted. */
+int vmx_hw_init(void);
+void vmx_hw_exit(void);
+int vmx_hw_get(void);
+void vmx_hw_put(void);
+bool vmx_hw_cpu_is_on(int cpu);
+u64 vmx_hw_cpu_vmxon_count(int cpu);
+bool vmx_hw_all_off(void);
+
+/* vmx_probe.c: the MINIVMM_PROBE_VMX diagnostic. */
+int vmx_probe(struct minivmm_vmx_probe *probe);
+
+#endif /* MINIVMM_KMOD_H */
