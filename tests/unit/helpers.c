@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+FILE *membuf_open(struct membuf *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	return m->f;
+}
+
+char *membuf_str(struct membuf *m)
+{
+	fclose(m->f);
+	m->f = NULL;
+	return m->buf;
+}
+
+char *table_value(const char *text, const char *label)
+{
+	size_t label_len = strlen(label);
+	const char *line, *p, *end;
+
+	for (line = text; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
+		for (p = line; *p == ' '; p++)
+			;
+		if (strncmp(p, label, label_len) || (p[label_len] != ' ' &&
+						     p[label_len] != '\t'))
+			continue;
+		for (p += label_len; *p == ' ' || *p == '\t'; p++)
+			;
+		if (!end)
+			end = p + strlen(p);
+		while (end > p && isspace((unsigned char)end[-1]))
+			end--;
+		return strndup(p, end - p);
+	}
+	return NULL;
+}
+
+static char *slurp(FILE *f)
+{
+	struct membuf m;
+	char buf[4096];
+	size_t n;
+
+	rewind(f);
+	membuf_open(&m);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m.f);
+	return membuf_str(&m);
+}
+
+int run_prog(char *const argv[], char *const envp[], struct run_result *r)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	pid_t pid;
+	int ret = 0;
+
+	r->out = r->err = NULL;
+	if (!out || !err) {
+		ret = -errno;
+		goto close;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto close;
+	}
+	if (pid == 0) {
+		dup2(fileno(out), STDOUT_FILENO);
+		dup2(fileno(err), STDERR_FILENO);
+		if (envp)
+			execve(argv[0], argv, envp);
+		else
+			execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &r->wstatus, 0) < 0) {
+		ret = -errno;
+		goto close;
+	}
+	r->out = slurp(out);
+	r->err = slurp(err);
+close:
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
+	return ret;
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* Write @json to a new temporary file named in @path. */
+static int write_temp(const char *json, char path[])
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	fputs(json, f);
+	return fclose(f) ? -errno : 0;
+}
+
+bool json_valid(const char *json)
+{
+	char path[] = "/tmp/minivmm-unit-XXXXXX";
+	char *argv[] = { "/usr/bin/env", "python3", "-m", "json.tool", path,
+			 NULL };
+	struct run_result r;
+	bool ok;
+
+	if (write_temp(json, path))
+		return false;
+	ok = !run_prog(argv, NULL, &r) && WIFEXITED(r.wstatus) &&
+	     WEXITSTATUS(r.wstatus) == 0;
+	run_result_free(&r);
+	unlink(path);
+	return ok;
+}
+
+/* Evaluate every expression; one line of output each. */
+static const char json_eval_py[] =
+	"import json, sys\n"
+	"d = json.load(open(sys.argv[1]))\n"
+	"for e in sys.argv[2:]:\n"
+	"    try:\n"
+	"        print(json.dumps(eval(e)))\n"
+	"    except Exception as x:\n"
+	"        print('<%s: %s>' % (type(x).__name__, x))\n";
+
+char **json_eval(const char *json, const char *const exprs[], unsigned int n)
+{
+	char path[] = "/tmp/minivmm-unit-XXXXXX";
+	char **argv = calloc(n + 6, sizeof(*argv)), **vals = NULL;
+	struct run_result r;
+	unsigned int i;
+	char *line, *save;
+
+	if (!argv || write_temp(json, path))
+		goto out;
+	argv[0] = "/usr/bin/env";
+	argv[1] = "python3";
+	argv[2] = "-c";
+	argv[3] = (char *)json_eval_py;
+	argv[4] = path;
+	for (i = 0; i < n; i++)
+		argv[5 + i] = (char *)exprs[i];
+	if (!run_prog(argv, NULL, &r)) {
+		if (WIFEXITED(r.wstatus) && WEXITSTATUS(r.wstatus) == 0) {
+			vals = calloc(n, sizeof(*vals));
+			line = strtok_r(r.out, "\n", &save);
+			for (i = 0; vals && i < n && line; i++) {
+				vals[i] = strdup(line);
+				line = strtok_r(NULL, "\n", &save);
+			}
+		}
+		run_result_free(&r);
+	}
+	unlink(path);
+out:
+	free(argv);
+	return vals;
+}
+
+void json_eval_free(char **vals, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; vals && i < n; i++)
+		free(vals[i]);
+	free(vals);
+}
+
+char *json_query(const char *json, const char *expr)
+{
+	char **vals = json_eval(json, &expr, 1), *val = NULL;
+
+	if (vals) {
+		val = vals[0];
+		free(vals);
+	}
+	return val;
+}
+
+void assert_json(const char *json, const struct json_check *checks,
+		 unsigned int n)
+{
+	const char **exprs = calloc(n, sizeof(*exprs));
+	unsigned int i;
+	char **vals;
+
+	cr_assert_not_null(exprs);
+	for (i = 0; i < n; i++)
+		exprs[i] = checks[i].expr;
+	vals = json_eval(json, exprs, n);
+	free(exprs);
+	cr_assert_not_null(vals, "not JSON: %s", json);
+	for (i = 0; i < n; i++) {
+		cr_assert_not_null(vals[i], "no result for %s", checks[i].expr);
+		cr_expect_str_eq(vals[i], checks[i].want, "%s", checks[i].expr);
+	}
+	json_eval_free(vals, n);
+}
+
+const char *minivmm_bin(void)
+{
+	const char *bin = getenv("MINIVMM_BIN");
+
+	return bin && *bin ? bin : MINIVMM_BIN_DEFAULT;
+}
+
+long long proc_status_hex(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t len = strlen(field);
+	long long val = -1;
+	char line[256];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			val = strtoll(line + len + 1, NULL, 16);
+			break;
+		}
+	fclose(f);
+	return val;
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+
+#include "dev.h"
+#include "errors.h"
+
+int __dev_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int dev_open(const char *path)
+{
+	int fd = __dev_open(path);
+
+	if (fd < 0) {
+		fflush(stdout);
+		exit(report_open_error(stderr, path, -fd));
+	}
+	return fd;
+}
+
+int __dev_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	int ret = ioctl(fd, req, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+int _dev_ioctl(int fd, unsigned long req, const char *name, unsigned long arg)
+{
+	int ret = __dev_ioctl(fd, req, arg);
+
+	if (ret < 0) {
+		fflush(stdout);
+		exit(report_ioctl_error(stderr, name, req, -ret));
+	}
+	return ret;
+}

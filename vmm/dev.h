@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Access to /dev/minivmm. __dev_*() return -errno on failure; dev_*()
+ * print the one-line message from errors.c and exit with its status.
+ */
+#ifndef VMM_DEV_H
+#define VMM_DEV_H
+
+#define VMM_DEFAULT_DEVICE	"/dev/minivmm"
+
+int __dev_open(const char *path);
+int dev_open(const char *path);
+
+int __dev_ioctl(int fd, unsigned long req, unsigned long arg);
+int _dev_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
+
+/* Names the ioctl in error messages, e.g. "MINIVMM_GET_VMX_CAPS failed: ...". */
+#define dev_ioctl(fd, req, arg) \
+	_dev_ioctl(fd, req, #req, (unsigned long)(arg))
+
+#endif /* VMM_DEV_H */

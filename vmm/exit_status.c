@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Mapping of errno values to ./minivmm exit statuses. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "uapi/minivmm.h"
+#include "exit_status.h"
+
+#define VMM_EXIT_DESC(name, value, desc)	{ value, #name, desc },
+const struct vmm_exit_status_desc vmm_exit_statuses[] = {
+	VMM_EXIT_STATUSES(VMM_EXIT_DESC)
+	{ .name = NULL },
+};
+#undef VMM_EXIT_DESC
+
+int exit_status_from_open_errno(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return VMM_EXIT_NO_DEVICE;
+	case EACCES:
+	case EPERM:
+		return VMM_EXIT_NO_PERMISSION;
+	case ENODEV:
+	case ENXIO:
+		return VMM_EXIT_NO_DRIVER;
+	default:
+		return VMM_EXIT_ERROR;
+	}
+}
+
+int exit_status_from_ioctl_errno(unsigned long req, int err)
+{
+	if (req == MINIVMM_PROBE_VMX && err == EBUSY)
+		return VMM_EXIT_VMX_BUSY;
+	return VMM_EXIT_IOCTL;
+}
+
+void exit_status_print_help(FILE *f)
+{
+	const struct vmm_exit_status_desc *e;
+
+	fprintf(f, "Exit status:\n");
+	for (e = vmm_exit_statuses; e->name; e++)
+		fprintf(f, "  %d  %s\n", e->status, e->desc);
+}
