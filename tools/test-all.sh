@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# `make test`: everything CI checks, in order, with one closing line.
+#
+#   1. deps          Debian packages (tools/deps.sh)
+#   2. build         ./minivmm and the guest images
+#   3. unit          criterion unit tests of the userspace logic
+#   4. kbuild        minivmm.ko against Debian's 6.1 and 6.12 headers, W=1
+#   5. emulator      Bochs (VT-x): suites vmx (1 CPU) and smp (2 CPUs, another
+#                    CPU model); QEMU TCG (no VT-x): suite novmx
+#
+# Every part prints "PASS name" / "FAIL name: why" lines (criterion prints
+# its own summary, counted from its Synthesis line). A part that cannot run
+# counts as a failure, never as a skip. Logs: build/test-logs/.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logs=$top/build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+
+# count_lines LOG: add the log's PASS/FAIL lines to the totals.
+count_lines() {
+	p=$(grep -c '^PASS ' "$1")
+	f=$(grep -c '^FAIL ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# part NAME CMD...: run one part, echo its output, fail it if it exits
+# non-zero without having printed a FAIL line of its own.
+part() {
+	name=$1
+	shift
+	echo "=== $name: $*"
+	start=$(date +%s)
+	"$@" >"$logs/$name.log" 2>&1
+	rc=$?
+	cat "$logs/$name.log"
+	if [ $rc != 0 ] && ! grep -q '^FAIL ' "$logs/$name.log" &&
+	   ! grep -q '^\[====\] Synthesis' "$logs/$name.log"; then
+		echo "FAIL $name: exited $rc" | tee -a "$logs/$name.log"
+	fi
+	echo "=== $name: rc=$rc, $(( $(date +%s) - start )) s"
+	return $rc
+}
+
+part deps tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+count_lines "$logs/deps.log"
+
+if part build make -s minivmm guests; then
+	echo "PASS build/userspace" >>"$logs/build.log"
+fi
+count_lines "$logs/build.log"
+
+part unit make -s unit
+syn=$(grep '^\[====\] Synthesis' "$logs/unit.log" | tail -1)
+if [ -n "$syn" ]; then
+	# [====] Synthesis: Tested: 12 | Passing: 12 | Failing: 0 | Crashing: 0
+	up=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	uf=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*Crashing: \([0-9]*\).*/\1 \2/p')
+	passed=$((passed + up))
+	failed=$((failed + ${uf% *} + ${uf#* }))
+else
+	count_lines "$logs/unit.log"
+fi
+
+part kbuild make -s kbuild-check
+count_lines "$logs/kbuild.log"
+
+part emu-bochs-vmx make -s emu EMU=bochs SUITE=vmx CPUS=1 CPU_MODEL=corei7_haswell_4770
+count_lines "$logs/emu-bochs-vmx.log"
+part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult
+count_lines "$logs/emu-bochs-smp.log"
+part emu-qemu-novmx make -s emu EMU=qemu SUITE=novmx
+count_lines "$logs/emu-qemu-novmx.log"
+
+if [ $failed != 0 ]; then
+	echo
+	echo "Failed checks (details above and in build/test-logs/):"
+	grep -h '^FAIL ' "$logs"/*.log | sed 's/^/  /'
+fi
+echo "$passed passed, $failed failed"
+[ $failed = 0 ] && [ $passed -gt 0 ]
