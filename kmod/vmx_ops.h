@@ -15,55 +15,40 @@
 #include <linux/types.h>
 #include <asm/asm.h>
 
-/* VMXON: SDM Vol. 3C 31.3 (instruction reference, "VMXON"). */
-static __always_inline int vmx_vmxon(u64 phys)
-{
-	asm goto("1: vmxon %[pa]\n\t"
-		 "jbe %l[failed]\n\t"
-		 _ASM_EXTABLE(1b, %l[faulted])
-		 : : [pa] "m"(phys) : "cc", "memory" : failed, faulted);
-	return 0;
-failed:
-	return -EIO;
-faulted:
-	return -EFAULT;
+/*
+ * DEFINE_VMX_PA_INSN(insn): int vmx_<insn>(u64 phys) for the VMX
+ * instructions whose operand is a 64-bit physical address in memory
+ * (SDM Vol. 3C chapter 31, instruction reference):
+ *   vmxon    enter VMX operation with this VMXON region;
+ *   vmclear  flush a VMCS to memory and make it inactive, not current;
+ *   vmptrld  make a VMCS current (its revision id must match).
+ * 0 on success, -EIO on VMfail, -EFAULT on a fault (#UD/#GP).
+ */
+#define DEFINE_VMX_PA_INSN(insn)					\
+static __always_inline int vmx_##insn(u64 phys)				\
+{									\
+	asm goto("1: " #insn " %[pa]\n\t"				\
+		 "jbe %l[failed]\n\t"					\
+		 _ASM_EXTABLE(1b, %l[faulted])				\
+		 : : [pa] "m"(phys) : "cc", "memory" : failed, faulted);	\
+	return 0;							\
+failed:									\
+	return -EIO;							\
+faulted:								\
+	return -EFAULT;							\
 }
 
-/* VMXOFF: leaves VMX operation; #UD if not in it. */
+DEFINE_VMX_PA_INSN(vmxon)
+DEFINE_VMX_PA_INSN(vmclear)
+DEFINE_VMX_PA_INSN(vmptrld)
+
+/* VMXOFF: leave VMX operation; #UD if not in it. */
 static __always_inline int vmx_vmxoff(void)
 {
 	asm goto("1: vmxoff\n\t"
 		 "jbe %l[failed]\n\t"
 		 _ASM_EXTABLE(1b, %l[faulted])
 		 : : : "cc", "memory" : failed, faulted);
-	return 0;
-failed:
-	return -EIO;
-faulted:
-	return -EFAULT;
-}
-
-/* VMCLEAR: flush a VMCS to memory and make it inactive, not current. */
-static __always_inline int vmx_vmclear(u64 phys)
-{
-	asm goto("1: vmclear %[pa]\n\t"
-		 "jbe %l[failed]\n\t"
-		 _ASM_EXTABLE(1b, %l[faulted])
-		 : : [pa] "m"(phys) : "cc", "memory" : failed, faulted);
-	return 0;
-failed:
-	return -EIO;
-faulted:
-	return -EFAULT;
-}
-
-/* VMPTRLD: make a VMCS current (its revision id must match). */
-static __always_inline int vmx_vmptrld(u64 phys)
-{
-	asm goto("1: vmptrld %[pa]\n\t"
-		 "jbe %l[failed]\n\t"
-		 _ASM_EXTABLE(1b, %l[faulted])
-		 : : [pa] "m"(phys) : "cc", "memory" : failed, faulted);
 	return 0;
 failed:
 	return -EIO;
