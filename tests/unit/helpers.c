@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -245,4 +246,13 @@ long long proc_status_hex(const char *field)
 		}
 	fclose(f);
 	return val;
+}
+
+void unreadable_tmpfile(char *path)
+{
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0, "mkstemp(%s)", path);
+	fchmod(fd, 0);
+	close(fd);
 }

@@ -31,6 +31,13 @@ char *membuf_str(struct membuf *m);
  */
 char *table_value(const char *text, const char *label);
 
+/*
+ * Create a mode-0000 temporary file from the template @path (ending in
+ * XXXXXX): openable by root only through CAP_DAC_OVERRIDE, which is how
+ * the tests see whether capabilities were really dropped.
+ */
+void unreadable_tmpfile(char *path);
+
 /* A child process run to completion, with its stdout and stderr. */
 struct run_result {
 	int wstatus;

@@ -59,12 +59,10 @@ static int drop_and_check(const char *unreadable)
 Test(privs, drop_all_in_child)
 {
 	char path[] = "/tmp/minivmm-unit-XXXXXX";
-	int fd = mkstemp(path), wstatus;
+	int wstatus;
 	pid_t pid;
 
-	cr_assert_geq(fd, 0);
-	fchmod(fd, 0);
-	close(fd);
+	unreadable_tmpfile(path);
 
 	pid = fork();
 	cr_assert_geq(pid, 0);
