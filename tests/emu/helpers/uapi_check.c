@@ -6,6 +6,8 @@
  *   uapi_check basic            API version, caps, error returns
  *   uapi_check probe NCPUS      VMXON/VMCS/VMXOFF on each of NCPUS CPUs
  *   uapi_check probe-busy       the probe is refused with EBUSY
+ *   uapi_check probe-loop N     N probes; each must succeed on every CPU
+ *                               it reports online (run beside CPU hotplug)
  *
  * Exit status: 0 if every check passed, 1 otherwise.
  */
@@ -152,13 +154,46 @@ static void check_probe(int fd, unsigned int ncpus)
 	      "probe-revision", "revision %#x", p2.vmcs_revision);
 }
 
+/*
+ * Whatever CPU hotplug does meanwhile, every CPU a probe saw online must
+ * have been in VMX operation with a working VMCS: CPUs coming online while
+ * VT-x is held go through the cpuhp callback, not the probe's IPI.
+ */
+static void check_probe_loop(int fd, unsigned int n)
+{
+	const __u32 all = MINIVMM_PROBE_CPU_ONLINE | MINIVMM_PROBE_CPU_VMXON |
+			  MINIVMM_PROBE_CPU_VMCS | MINIVMM_PROBE_CPU_VMXOFF;
+	struct minivmm_vmx_probe p;
+	unsigned int i, cpu, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		if (probe(fd, &p)) {
+			check(0, "probe-loop", "probe %u: %s", i, strerror(errno));
+			return;
+		}
+		for (cpu = 0; cpu < p.nr_cpus && cpu < MINIVMM_PROBE_MAX_CPUS; cpu++) {
+			if (!(p.cpu[cpu].flags & MINIVMM_PROBE_CPU_ONLINE))
+				continue;
+			if (p.cpu[cpu].flags != all) {
+				check(0, "probe-loop", "probe %u cpu %u flags %#x",
+				      i, cpu, p.cpu[cpu].flags);
+				return;
+			}
+			seen |= 1u << cpu;
+		}
+	}
+	printf("MVTEST: SHOW probe-loop: %u probes, CPUs seen online mask %#x\n",
+	       n, seen);
+	check(1, "probe-loop", "");
+}
+
 int main(int argc, char **argv)
 {
 	struct minivmm_vmx_probe p;
 	int fd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: uapi_check basic|probe NCPUS|probe-busy\n");
+		fprintf(stderr, "usage: uapi_check basic|probe NCPUS|probe-busy|probe-loop N\n");
 		return 2;
 	}
 	fd = open_dev();
@@ -166,6 +201,8 @@ int main(int argc, char **argv)
 		check_basic(fd);
 	} else if (!strcmp(argv[1], "probe") && argc == 3) {
 		check_probe(fd, (unsigned int)atoi(argv[2]));
+	} else if (!strcmp(argv[1], "probe-loop") && argc == 3) {
+		check_probe_loop(fd, (unsigned int)atoi(argv[2]));
 	} else if (!strcmp(argv[1], "probe-busy")) {
 		errno = 0;
 		check(probe(fd, &p) == -1 && errno == EBUSY, "probe-refused-ebusy",
