@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "minivmm.h"
+#include "vm.h"
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -68,6 +69,10 @@ static long minivmm_dev_ioctl(struct file *filp, unsigned int cmd,
 		return 0;
 	case MINIVMM_PROBE_VMX:
 		return minivmm_probe_vmx(argp);
+	case MINIVMM_CREATE_VM:
+		return arg ? -EINVAL : minivmm_create_vm();
+	case MINIVMM_GET_VCPU_MMAP_SIZE:
+		return PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}
@@ -107,6 +112,10 @@ static int __init minivmm_init(void)
 		return -EOPNOTSUPP;
 	}
 	vmx_caps_log_summary(&vmx_caps);
+	ret = vmx_setup_controls();
+	if (ret)
+		return ret;
+	vcpu_init_loaded_lists();
 
 	ret = vmx_hw_init();
 	if (ret)

@@ -30,6 +30,7 @@
 #include <linux/atomic.h>
 #include <asm/tlbflush.h>
 #include "minivmm.h"
+#include "vm.h"
 #include "vmx_ops.h"
 
 struct vmx_cpu {
@@ -73,6 +74,8 @@ static void vmx_cpu_disable(void)
 
 	if (!vc->on)
 		return;
+	/* No VMCS may stay active on a CPU leaving VMX operation. */
+	vcpu_clear_loaded_on_this_cpu();
 	/* A fault here would mean someone else left VMX under us. */
 	WARN_ON_ONCE(vmx_vmxoff());
 	cr4_clear_bits(X86_CR4_VMXE);

@@ -121,4 +121,131 @@ struct minivmm_vmx_probe {
 
 #define MINIVMM_PROBE_VMX	_IOR(MINIVMMIO, 0x03, struct minivmm_vmx_probe)
 
+/* ------------------------------------------------------------------ */
+/* VMs and vCPUs (API version 1 additions; see docs/uapi.md)           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * MINIVMM_CREATE_VM - on /dev/minivmm, no argument. Returns a new VM fd.
+ * Takes VT-x on every CPU (VMXON) for the VM's lifetime.
+ */
+#define MINIVMM_CREATE_VM	_IO(MINIVMMIO, 0x10)
+
+/* MINIVMM_CREATE_VCPU - on a VM fd, argument: vCPU id (by value). Returns a vCPU fd. */
+#define MINIVMM_CREATE_VCPU	_IO(MINIVMMIO, 0x11)
+
+/* MINIVMM_GET_VCPU_MMAP_SIZE - on /dev/minivmm: bytes to mmap on a vCPU fd. */
+#define MINIVMM_GET_VCPU_MMAP_SIZE _IO(MINIVMMIO, 0x12)
+
+#define MINIVMM_MEM_READONLY	(1u << 0)	/* guest writes exit as MMIO */
+
+/* MINIVMM_SET_MEMORY_REGION - on a VM fd. memory_size 0 deletes the slot. */
+struct minivmm_memory_region {
+	__u32 slot;
+	__u32 flags;			/* MINIVMM_MEM_* */
+	__u64 guest_phys_addr;		/* page aligned */
+	__u64 memory_size;		/* page aligned, 0 = delete */
+	__u64 userspace_addr;		/* page aligned */
+};
+#define MINIVMM_SET_MEMORY_REGION _IOW(MINIVMMIO, 0x13, struct minivmm_memory_region)
+
+/* General-purpose registers, RIP and RFLAGS. */
+struct minivmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/* A segment register as VMX holds it (SDM Vol. 3C 25.4.1). */
+struct minivmm_segment {
+	__u64 base;
+	__u32 limit;			/* in bytes (already scaled by G) */
+	__u16 selector;
+	__u8  type;			/* 4-bit type field */
+	__u8  present, dpl, db, s, l, g, avl;
+	__u8  unusable;
+	__u8  pad[3];
+};
+
+struct minivmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+struct minivmm_sregs {
+	struct minivmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct minivmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 apic_base;
+	__u64 reserved[8];
+};
+
+#define MINIVMM_GET_REGS	_IOR(MINIVMMIO, 0x20, struct minivmm_regs)
+#define MINIVMM_SET_REGS	_IOW(MINIVMMIO, 0x21, struct minivmm_regs)
+#define MINIVMM_GET_SREGS	_IOR(MINIVMMIO, 0x22, struct minivmm_sregs)
+#define MINIVMM_SET_SREGS	_IOW(MINIVMMIO, 0x23, struct minivmm_sregs)
+/* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
+#define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)
+
+/* minivmm_run.exit_reason */
+#define MINIVMM_EXIT_UNKNOWN		0
+#define MINIVMM_EXIT_IO			1	/* port I/O: run->io */
+#define MINIVMM_EXIT_MMIO		2	/* run->mmio */
+#define MINIVMM_EXIT_HLT		3
+#define MINIVMM_EXIT_HYPERCALL		4	/* VMCALL: run->hypercall */
+#define MINIVMM_EXIT_SHUTDOWN		5	/* triple fault */
+#define MINIVMM_EXIT_FAIL_ENTRY		6	/* VM entry failed: run->fail_entry */
+#define MINIVMM_EXIT_INTERNAL_ERROR	7	/* exit without a handler: run->internal */
+#define MINIVMM_EXIT_INTR		8	/* signal pending / immediate_exit */
+
+#define MINIVMM_EXIT_IO_IN	0
+#define MINIVMM_EXIT_IO_OUT	1
+
+/*
+ * The run page: mmap(MINIVMM_GET_VCPU_MMAP_SIZE) of a vCPU fd at offset 0.
+ * For port I/O the data is at (char *)run + io.data_offset: count items of
+ * size bytes; for IN, userspace fills it before the next MINIVMM_RUN.
+ */
+struct minivmm_run {
+	__u8  immediate_exit;		/* in: return MINIVMM_EXIT_INTR at once */
+	__u8  pad0[7];
+	__u32 exit_reason;		/* out: MINIVMM_EXIT_* */
+	__u32 pad1;
+	union {
+		struct {
+			__u8  direction;	/* MINIVMM_EXIT_IO_IN/OUT */
+			__u8  size;		/* 1, 2 or 4 */
+			__u16 port;
+			__u32 count;		/* > 1 for REP INS/OUTS */
+			__u64 data_offset;	/* from the start of the page */
+		} io;
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;
+			__u8  is_write;
+			__u8  pad[3];
+		} mmio;
+		struct {
+			__u64 nr;		/* RAX */
+			__u64 args[5];		/* RBX, RCX, RDX, RSI, RDI */
+			__u64 ret;		/* in: returned in RAX */
+		} hypercall;
+		struct {
+			__u64 hardware_exit_reason;	/* basic exit reason */
+			__u64 qualification;
+		} fail_entry;
+		struct {
+			__u64 exit_reason;	/* VMX basic exit reason */
+			__u64 qualification;
+			__u64 rip;
+		} internal;
+		__u8 padding[256];
+	};
+	__u64 reserved[16];
+	/* data area: the rest of the page (io.data_offset points here) */
+};
+
 #endif /* _UAPI_MINIVMM_H */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Bochs, two VT-x CPUs: VMXON, a working VMCS and VMXOFF on each CPU.
+# Bochs, two VT-x CPUs: VMXON, a working VMCS and VMXOFF on each CPU, and
+# the VM tests with vCPU migration.
 # (CPU hotplug has its own on-demand suite, suite-hotplug.sh: it is not
 # deterministic enough in Bochs to gate CI.)
 . /tests/lib.sh
@@ -17,5 +18,8 @@ t_grep smp-logs-vmxoff-both 'minivmm: VMXOFF on CPUs 0-1$' "$(dmesg_new_file)"
 out=$(minivmm info --probe --json 2>&1); rc=$?
 [ $rc = 0 ] && echo "$out" | grep -q '"nr_online": *2' &&
 	t_pass smp-cli-probe-two-cpus || t_fail smp-cli-probe-two-cpus "rc=$rc: $out"
+# The VM tests again, on this CPU model and with 2 CPUs: includes moving
+# a vCPU between CPUs (VMCLEAR on the old one, VMLAUNCH on the new one).
+vm_check
 t_check rmmod rmmod minivmm
 t_done

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EPT: guest-physical to host-physical translation for one VM.
+ *
+ * 4-level tables with 4 KiB leaves, write-back memory type (SDM Vol. 3C
+ * 29.3.2 "EPT Translation Mechanism", 29.3.7 "EPT and Memory Typing").
+ * A guest-physical address with no leaf causes an EPT violation, which
+ * vmx_exit.c turns into an MMIO exit. Table pages are only freed with the
+ * VM, so the CPU never walks a freed table.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/smp.h>
+#include <asm/io.h>
+#include <asm/vmx.h>
+#include "minivmm.h"
+#include "vm.h"
+
+#define EPT_READ	(1ull << 0)
+#define EPT_WRITE	(1ull << 1)
+#define EPT_EXEC	(1ull << 2)
+#define EPT_MT_WB	(6ull << 3)
+#define EPT_ADDR_MASK	0x000ffffffffff000ull
+
+static u64 *ept_alloc_table(struct minivmm_ept *ept)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	list_add(&page->lru, &ept->tables);
+	return page_address(page);
+}
+
+int ept_init(struct minivmm_ept *ept)
+{
+	INIT_LIST_HEAD(&ept->tables);
+	ept->pml4 = ept_alloc_table(ept);
+	return ept->pml4 ? 0 : -ENOMEM;
+}
+
+void ept_free(struct minivmm_ept *ept)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &ept->tables, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	ept->pml4 = NULL;
+}
+
+/* EPTP: 4-level walk (3 in bits 5:3), write-back (6) (SDM 25.6.11). */
+u64 ept_pointer(struct minivmm_ept *ept)
+{
+	return __pa(ept->pml4) | (3ull << 3) | 6;
+}
+
+/* The leaf entry for @gpa, allocating the tables on the way if asked. */
+static u64 *ept_walk(struct minivmm_ept *ept, u64 gpa, bool alloc)
+{
+	u64 *table = ept->pml4;
+	int level;
+
+	for (level = 3; level > 0; level--) {
+		u64 *entry = &table[(gpa >> (12 + 9 * level)) & 511];
+
+		if (!(READ_ONCE(*entry) & EPT_READ)) {
+			u64 *next;
+
+			if (!alloc)
+				return NULL;
+			next = ept_alloc_table(ept);
+			if (!next)
+				return NULL;
+			WRITE_ONCE(*entry, __pa(next) | EPT_READ | EPT_WRITE | EPT_EXEC);
+		}
+		table = __va(READ_ONCE(*entry) & EPT_ADDR_MASK);
+	}
+	return &table[(gpa >> 12) & 511];
+}
+
+int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
+{
+	u64 prot = EPT_READ | EPT_EXEC | EPT_MT_WB;
+	u64 i;
+
+	/* A read-only slot: guest writes fault and become MMIO writes. */
+	if (!(slot->flags & MINIVMM_MEM_READONLY))
+		prot |= EPT_WRITE;
+	for (i = 0; i < slot->npages; i++) {
+		u64 *leaf = ept_walk(ept, slot->gpa + (i << PAGE_SHIFT), true);
+
+		if (!leaf) {
+			ept_unmap_slot(ept, slot);
+			return -ENOMEM;
+		}
+		WRITE_ONCE(*leaf, page_to_phys(slot->pages[i]) | prot);
+	}
+	return 0;
+}
+
+void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
+{
+	u64 i;
+
+	for (i = 0; i < slot->npages; i++) {
+		u64 *leaf = ept_walk(ept, slot->gpa + (i << PAGE_SHIFT), false);
+
+		if (leaf)
+			WRITE_ONCE(*leaf, 0);
+	}
+}
+
+static void ept_invept_all_ipi(void *unused)
+{
+	struct { u64 eptp, reserved; } desc = { 0, 0 };
+
+	/* All-context INVEPT (type 2, SDM Vol. 3C 31.3 "INVEPT"). */
+	asm volatile("invept %0, %1" : : "m"(desc), "r"(2ul) : "cc", "memory");
+}
+
+/*
+ * After unmapping: every CPU drops cached translations. The IPI also
+ * forces a guest running elsewhere out to the host first, so once this
+ * returns no CPU can reach the old pages.
+ */
+void ept_invalidate_all(void)
+{
+	on_each_cpu(ept_invept_all_ipi, NULL, 1);
+}

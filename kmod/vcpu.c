@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU: its VMCS, its run page, and the run loop.
+ *
+ * A VMCS is active on at most one CPU (SDM Vol. 3C 25.11.1 "Software Use
+ * of the VMCS and Related Structures"): before it runs elsewhere it is
+ * VMCLEARed where it was, and a CPU leaving VMX operation VMCLEARs every
+ * VMCS active on it (per-CPU list, touched only on that CPU with
+ * interrupts off).
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+#include "minivmm.h"
+#include "vm.h"
+#include "vmcs.h"
+#include "vmx_ops.h"
+
+static DEFINE_PER_CPU(struct list_head, vmx_loaded_vmcss);
+static DEFINE_PER_CPU(struct minivmm_vcpu *, vmx_current_vcpu);
+
+void vcpu_init_loaded_lists(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(&per_cpu(vmx_loaded_vmcss, cpu));
+}
+
+/* VMCLEAR @vcpu's VMCS on this CPU, where it is active. IRQs off. */
+static void vcpu_clear_here(struct minivmm_vcpu *vcpu)
+{
+	vmx_vmclear(__pa(vcpu->vmcs));
+	if (this_cpu_read(vmx_current_vcpu) == vcpu)
+		this_cpu_write(vmx_current_vcpu, NULL);
+	list_del(&vcpu->loaded_link);
+	/* Order: the list entry goes before another CPU may load it. */
+	smp_wmb();
+	vcpu->cpu = -1;
+	vcpu->launched = false;
+}
+
+static void vcpu_clear_ipi(void *data)
+{
+	struct minivmm_vcpu *vcpu = data;
+
+	if (vcpu->cpu == smp_processor_id())
+		vcpu_clear_here(vcpu);
+}
+
+static void vcpu_clear(struct minivmm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vcpu_clear_ipi, vcpu, 1);
+}
+
+/* CPU going offline or rebooting: no VMCS may stay active here. */
+void vcpu_clear_loaded_on_this_cpu(void)
+{
+	struct minivmm_vcpu *vcpu, *tmp;
+
+	list_for_each_entry_safe(vcpu, tmp, this_cpu_ptr(&vmx_loaded_vmcss),
+				 loaded_link)
+		vcpu_clear_here(vcpu);
+}
+
+/* Make @vcpu's VMCS current on this CPU. Preemption is off. */
+static int vcpu_load(struct minivmm_vcpu *vcpu)
+{
+	int cpu = smp_processor_id();
+	int err;
+
+	if (vcpu->cpu != cpu) {
+		if (vcpu->cpu >= 0) {
+			/* Active elsewhere: clear it there first. */
+			preempt_enable();
+			vcpu_clear(vcpu);
+			preempt_disable();
+			return -EAGAIN;		/* we may have moved: retry */
+		}
+		local_irq_disable();
+		list_add(&vcpu->loaded_link, this_cpu_ptr(&vmx_loaded_vmcss));
+		vcpu->cpu = cpu;
+		local_irq_enable();
+		err = vmx_vmptrld(__pa(vcpu->vmcs));
+		if (err)
+			return err;
+		this_cpu_write(vmx_current_vcpu, vcpu);
+		vmx_set_host_per_cpu_state(cpu);
+	} else if (this_cpu_read(vmx_current_vcpu) != vcpu) {
+		err = vmx_vmptrld(__pa(vcpu->vmcs));
+		if (err)
+			return err;
+		this_cpu_write(vmx_current_vcpu, vcpu);
+	}
+	return 0;
+}
+
+/* Run @fn with @vcpu's VMCS current (for register ioctls). */
+static long vcpu_with_vmcs(struct minivmm_vcpu *vcpu,
+			   long (*fn)(struct minivmm_vcpu *, void *), void *arg)
+{
+	long ret;
+
+	do {
+		preempt_disable();
+		ret = vcpu_load(vcpu);
+		if (!ret)
+			ret = fn(vcpu, arg);
+		preempt_enable();
+	} while (ret == -EAGAIN);
+	return ret;
+}
+
+static long vcpu_get_regs_fn(struct minivmm_vcpu *vcpu, void *arg)
+{
+	struct minivmm_regs *r = arg;
+	u64 *g = vcpu->regs;
+
+	*r = (struct minivmm_regs) {
+		.rax = g[VCPU_RAX], .rbx = g[VCPU_RBX], .rcx = g[VCPU_RCX],
+		.rdx = g[VCPU_RDX], .rsi = g[VCPU_RSI], .rdi = g[VCPU_RDI],
+		.rbp = g[VCPU_RBP], .r8 = g[VCPU_R8], .r9 = g[VCPU_R9],
+		.r10 = g[VCPU_R10], .r11 = g[VCPU_R11], .r12 = g[VCPU_R12],
+		.r13 = g[VCPU_R13], .r14 = g[VCPU_R14], .r15 = g[VCPU_R15],
+		.rsp = vmcs_read(GUEST_RSP), .rip = vmcs_read(GUEST_RIP),
+		.rflags = vmcs_read(GUEST_RFLAGS),
+	};
+	return 0;
+}
+
+static long vcpu_set_regs_fn(struct minivmm_vcpu *vcpu, void *arg)
+{
+	struct minivmm_regs *r = arg;
+	u64 *g = vcpu->regs;
+
+	g[VCPU_RAX] = r->rax; g[VCPU_RBX] = r->rbx; g[VCPU_RCX] = r->rcx;
+	g[VCPU_RDX] = r->rdx; g[VCPU_RSI] = r->rsi; g[VCPU_RDI] = r->rdi;
+	g[VCPU_RBP] = r->rbp; g[VCPU_R8] = r->r8; g[VCPU_R9] = r->r9;
+	g[VCPU_R10] = r->r10; g[VCPU_R11] = r->r11; g[VCPU_R12] = r->r12;
+	g[VCPU_R13] = r->r13; g[VCPU_R14] = r->r14; g[VCPU_R15] = r->r15;
+	vmcs_write(GUEST_RSP, r->rsp);
+	vmcs_write(GUEST_RIP, r->rip);
+	/* Bit 1 of RFLAGS is always 1; reserved bits are 0 (SDM 27.3.1.4). */
+	vmcs_write(GUEST_RFLAGS, (r->rflags & 0x3f7fd7) | X86_EFLAGS_FIXED);
+	return 0;
+}
+
+static long vcpu_get_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
+{
+	vmx_get_sregs(vcpu, arg);
+	return 0;
+}
+
+static long vcpu_set_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
+{
+	return vmx_set_sregs(vcpu, arg);
+}
+
+/* Finish what the last exit left to userspace (KVM's complete_userspace_io). */
+static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+
+	if (vcpu->pending_io_in) {
+		u64 val = 0, mask;
+
+		memcpy(&val, (u8 *)run + run->io.data_offset, run->io.size);
+		mask = run->io.size == 4 ? 0xffffffffull : (1ull << (8 * run->io.size)) - 1;
+		/* A 32-bit IN zero-extends into RAX like any 32-bit write in
+		 * 64-bit mode; smaller ones keep the upper bits.
+		 */
+		if (run->io.size == 4)
+			vcpu->regs[VCPU_RAX] = val & mask;
+		else
+			vcpu->regs[VCPU_RAX] = (vcpu->regs[VCPU_RAX] & ~mask) | (val & mask);
+		vcpu->pending_io_in = false;
+	}
+	if (vcpu->pending_hypercall) {
+		vcpu->regs[VCPU_RAX] = run->hypercall.ret;
+		vcpu->pending_hypercall = false;
+	}
+}
+
+/*
+ * One guest entry and exit, with what VMX does not switch done around it:
+ * the guest FPU state, MSR_KERNEL_GS_BASE (SWAPGS in the guest changes
+ * it without an exit), the host FS base and, after the exit, the GDTR/
+ * IDTR limits, TR's limit and DS/ES (SDM 28.5 leaves these as noted).
+ */
+static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
+{
+	struct desc_ptr gdt, idt;
+	u64 fs_base, host_kgs;
+	u16 ds, es;
+	int failed;
+
+	kernel_fpu_begin();
+	asm volatile("fxrstor64 %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
+	local_irq_disable();
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	savesegment(ds, ds);
+	savesegment(es, es);
+	/* Per task and per CPU (PCID, CR4.TSD...), so per entry, like KVM. */
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_write(HOST_FS_BASE, fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+
+	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+
+	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	load_gdt(&gdt);
+	load_idt(&idt);
+	invalidate_tss_limit();
+	loadsegment(ds, ds);
+	loadsegment(es, es);
+
+	if (!failed) {
+		vcpu->launched = true;
+		vcpu->exit.reason = vmcs_read(VM_EXIT_REASON);
+		vcpu->exit.qualification = vmcs_read(EXIT_QUALIFICATION);
+		vcpu->exit.instr_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+		vcpu->exit.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	}
+	/* A pending host interrupt (exit reason 1) is taken here. */
+	local_irq_enable();
+	asm volatile("fxsave64 %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
+	kernel_fpu_end();
+	return failed;
+}
+
+/*
+ * MINIVMM_RUN: enter the guest until an exit userspace must see. Returns
+ * 0 with run->exit_reason set, or -EINTR (run->exit_reason
+ * MINIVMM_EXIT_INTR) for a pending signal or immediate_exit.
+ */
+static long vcpu_run(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+	long ret;
+
+	vcpu_complete_userspace_exit(vcpu);
+	for (;;) {
+		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+			run->exit_reason = MINIVMM_EXIT_INTR;
+			return -EINTR;
+		}
+		cond_resched();
+		preempt_disable();
+		ret = vcpu_load(vcpu);
+		if (ret) {
+			preempt_enable();
+			if (ret == -EAGAIN)
+				continue;
+			return ret;
+		}
+		if (vcpu_enter_exit(vcpu)) {
+			run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
+			run->fail_entry.hardware_exit_reason = 0;
+			run->fail_entry.qualification = vmcs_read(VM_INSTRUCTION_ERROR);
+			preempt_enable();
+			pr_err_ratelimited(MINIVMM_NAME ": VMLAUNCH/VMRESUME failed: VM-instruction error %llu\n",
+					   run->fail_entry.qualification);
+			return 0;
+		}
+		ret = vmx_handle_exit(vcpu);
+		preempt_enable();
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct minivmm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	union {
+		struct minivmm_regs regs;
+		struct minivmm_sregs sregs;
+	} u;
+	long ret;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (cmd) {
+	case MINIVMM_RUN:
+		ret = arg ? -EINVAL : vcpu_run(vcpu);
+		break;
+	case MINIVMM_GET_REGS:
+		ret = vcpu_with_vmcs(vcpu, vcpu_get_regs_fn, &u.regs);
+		if (!ret && copy_to_user(argp, &u.regs, sizeof(u.regs)))
+			ret = -EFAULT;
+		break;
+	case MINIVMM_SET_REGS:
+		ret = copy_from_user(&u.regs, argp, sizeof(u.regs)) ? -EFAULT :
+		      vcpu_with_vmcs(vcpu, vcpu_set_regs_fn, &u.regs);
+		break;
+	case MINIVMM_GET_SREGS:
+		ret = vcpu_with_vmcs(vcpu, vcpu_get_sregs_fn, &u.sregs);
+		if (!ret && copy_to_user(argp, &u.sregs, sizeof(u.sregs)))
+			ret = -EFAULT;
+		break;
+	case MINIVMM_SET_SREGS:
+		ret = copy_from_user(&u.sregs, argp, sizeof(u.sregs)) ? -EFAULT :
+		      vcpu_with_vmcs(vcpu, vcpu_set_sregs_fn, &u.sregs);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+/* The run page: one page at offset 0, shared read/write. */
+static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct minivmm_vcpu *vcpu = filp->private_data;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
+}
+
+static void vcpu_free(struct minivmm_vcpu *vcpu)
+{
+	vcpu_clear(vcpu);
+	free_page((unsigned long)vcpu->vmcs);
+	if (vcpu->run_page)
+		__free_page(vcpu->run_page);
+	kfree(vcpu->fpu);
+	kfree(vcpu);
+}
+
+static int vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct minivmm_vcpu *vcpu = filp->private_data;
+	struct minivmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	vcpu_free(vcpu);
+	vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = vcpu_release,
+	.unlocked_ioctl = vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+/* MINIVMM_CREATE_VCPU: EINVAL (id), EEXIST (id in use), ENOMEM, EMFILE. */
+long vcpu_create(struct minivmm_vm *vm, unsigned long id)
+{
+	struct minivmm_vcpu *vcpu;
+	struct fxregs_state *fx;
+	long ret;
+
+	if (id >= MINIVMM_MAX_VCPUS)
+		return -EINVAL;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	INIT_LIST_HEAD(&vcpu->loaded_link);
+	vcpu->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	/* kmalloc(512) is 512-byte aligned: FXSAVE needs 16. */
+	vcpu->fpu = kzalloc(512, GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcs || !vcpu->run_page || !vcpu->fpu) {
+		vcpu_free(vcpu);
+		return -ENOMEM;
+	}
+	*(u32 *)vcpu->vmcs = minivmm_basic_revision(vmx_caps.basic);
+	vcpu->run = page_address(vcpu->run_page);
+	fx = vcpu->fpu;
+	fx->cwd = 0x37f;		/* FPU state after FNINIT */
+	fx->mxcsr = 0x1f80;		/* and after RESET */
+
+	ret = vcpu_with_vmcs(vcpu, vmx_setup_vmcs, NULL);
+	if (ret) {
+		vcpu_free(vcpu);
+		return ret;
+	}
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		mutex_unlock(&vm->lock);
+		vcpu_free(vcpu);
+		return -EEXIST;
+	}
+	vm->vcpus[id] = vcpu;
+	/* The vCPU's reference on the VM is taken before its fd exists. */
+	kref_get(&vm->ref);
+	mutex_unlock(&vm->lock);
+	ret = anon_inode_getfd("minivmm-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (ret < 0) {
+		mutex_lock(&vm->lock);
+		vm->vcpus[id] = NULL;
+		mutex_unlock(&vm->lock);
+		vcpu_free(vcpu);
+		vm_put(vm);
+	}
+	return ret;
+}

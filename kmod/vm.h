@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* VMs, vCPUs and guest memory: minivmm.ko's internal objects. */
+#ifndef MINIVMM_VM_H
+#define MINIVMM_VM_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <minivmm/vmx_caps.h>
+
+#define MINIVMM_MAX_SLOTS	32
+#define MINIVMM_MAX_VCPUS	16
+/* Where port-I/O data starts in the run page, after struct minivmm_run. */
+#define MINIVMM_RUN_DATA_OFFSET	512
+
+struct minivmm_slot {
+	bool used;
+	u32 flags;		/* MINIVMM_MEM_* */
+	u64 gpa;
+	u64 npages;
+	u64 uaddr;
+	struct page **pages;	/* pinned for the slot's lifetime */
+};
+
+/* EPT: 4-level tables of the VM (SDM Vol. 3C 29.3 "The Extended Page Table Mechanism"). */
+struct minivmm_ept {
+	u64 *pml4;
+	struct list_head tables;	/* every table page, freed with the VM */
+};
+
+struct minivmm_vm {
+	struct kref ref;		/* the VM fd and each vCPU */
+	struct mm_struct *mm;		/* the creating process: others get -EIO */
+	struct mutex lock;		/* slots, EPT updates, vCPU creation */
+	struct minivmm_slot slots[MINIVMM_MAX_SLOTS];
+	struct minivmm_ept ept;
+	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
+};
+
+enum vcpu_reg {
+	VCPU_RAX, VCPU_RCX, VCPU_RDX, VCPU_RBX, VCPU_RSP, VCPU_RBP, VCPU_RSI,
+	VCPU_RDI, VCPU_R8, VCPU_R9, VCPU_R10, VCPU_R11, VCPU_R12, VCPU_R13,
+	VCPU_R14, VCPU_R15, VCPU_NR_REGS
+};
+
+/* What the last VM exit said (SDM Vol. 3C 25.9 "VM-Exit Information Fields"). */
+struct minivmm_exit {
+	u32 reason;		/* full exit reason */
+	u64 qualification;
+	u32 instr_len;
+	u64 gpa;
+};
+
+struct minivmm_vcpu {
+	struct minivmm_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* one RUN/ioctl at a time */
+	void *vmcs;
+	int cpu;			/* where the VMCS is active, -1: nowhere */
+	bool launched;
+	struct list_head loaded_link;	/* on that CPU's loaded list */
+	struct minivmm_run *run;
+	struct page *run_page;
+	u64 regs[VCPU_NR_REGS];
+	u64 guest_kernel_gs_base;
+	void *fpu;			/* guest FXSAVE area (512 bytes) */
+	struct minivmm_exit exit;
+	bool pending_io_in;		/* finish an IN on the next RUN */
+	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
+};
+
+/* vm.c */
+long minivmm_create_vm(void);
+void vm_put(struct minivmm_vm *vm);
+
+/* ept.c */
+int ept_init(struct minivmm_ept *ept);
+void ept_free(struct minivmm_ept *ept);
+int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
+void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
+u64 ept_pointer(struct minivmm_ept *ept);
+void ept_invalidate_all(void);
+
+/* vcpu.c */
+long vcpu_create(struct minivmm_vm *vm, unsigned long id);
+void vcpu_clear_loaded_on_this_cpu(void);
+void vcpu_init_loaded_lists(void);
+
+/* vmx_setup.c */
+int vmx_setup_controls(void);
+long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused);
+void vmx_set_host_per_cpu_state(int cpu);
+int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *s);
+void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s);
+
+/* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
+int vmx_handle_exit(struct minivmm_vcpu *vcpu);
+
+/* vmx_entry.S */
+int vmx_enter_guest(u64 *regs, bool launched);
+void vmx_vmexit(void);
+
+#endif /* MINIVMM_VM_H */

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit handling: one table indexed by basic exit reason (SDM Vol. 3D
+ * Appendix C "VMX Basic Exit Reasons"). A handler returns 1 to resume the
+ * guest or 0 to return to userspace with run->exit_reason set. An exit
+ * without a handler goes to userspace as an internal error.
+ */
+#include <linux/printk.h>
+#include <asm/processor.h>
+#include <asm/vmx.h>
+#include "minivmm.h"
+#include "vm.h"
+#include "vmcs.h"
+
+static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
+{
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vcpu->exit.instr_len);
+}
+
+/* Exit reason 1: the host took the interrupt when it enabled IRQs (SDM 26.2). */
+static int handle_external_interrupt(struct minivmm_vcpu *vcpu)
+{
+	return 1;
+}
+
+/* Exit reason 2: triple fault, the guest is dead (SDM 27.1). */
+static int handle_triple_fault(struct minivmm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = MINIVMM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+/*
+ * Exit reason 10: CPUID always exits (SDM 26.1.2). Host values, with VMX
+ * hidden (no nested VT-x) and the hypervisor bit set (CPUID.1:ECX[31]).
+ */
+static int handle_cpuid(struct minivmm_vcpu *vcpu)
+{
+	u32 eax = vcpu->regs[VCPU_RAX], ecx = vcpu->regs[VCPU_RCX];
+	u32 ebx, edx;
+
+	cpuid_count(eax, ecx, &eax, &ebx, &ecx, &edx);
+	if (vcpu->regs[VCPU_RAX] == 1) {
+		ecx &= ~BIT(5);		/* VMX */
+		ecx |= BIT(31);		/* hypervisor present */
+	}
+	vcpu->regs[VCPU_RAX] = eax;
+	vcpu->regs[VCPU_RBX] = ebx;
+	vcpu->regs[VCPU_RCX] = ecx;
+	vcpu->regs[VCPU_RDX] = edx;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* Exit reason 12: HLT exiting (SDM 26.1.3); userspace decides what wakes it. */
+static int handle_hlt(struct minivmm_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	vcpu->run->exit_reason = MINIVMM_EXIT_HLT;
+	return 0;
+}
+
+/* Exit reason 18: VMCALL is the hypercall (SDM 26.1.2); RAX = number. */
+static int handle_vmcall(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+
+	run->exit_reason = MINIVMM_EXIT_HYPERCALL;
+	run->hypercall.nr = vcpu->regs[VCPU_RAX];
+	run->hypercall.args[0] = vcpu->regs[VCPU_RBX];
+	run->hypercall.args[1] = vcpu->regs[VCPU_RCX];
+	run->hypercall.args[2] = vcpu->regs[VCPU_RDX];
+	run->hypercall.args[3] = vcpu->regs[VCPU_RSI];
+	run->hypercall.args[4] = vcpu->regs[VCPU_RDI];
+	run->hypercall.ret = -1ull;
+	vcpu->pending_hypercall = true;
+	vmx_skip_instruction(vcpu);
+	return 0;
+}
+
+/*
+ * Exit reason 30: I/O instruction, qualification per SDM Vol. 3C Table
+ * 28-5: size-1 in bits 2:0, IN in bit 3, string in bit 4, REP in bit 5,
+ * port in bits 31:16. Non-string I/O goes to userspace with its data in
+ * the run page; string I/O is not emulated yet (internal error).
+ */
+static int handle_io(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+	u64 q = vcpu->exit.qualification;
+	u32 size = (q & 7) + 1;
+
+	if (q & (1 << 4))
+		return -1;		/* string I/O: unhandled for now */
+	run->exit_reason = MINIVMM_EXIT_IO;
+	run->io.direction = (q & (1 << 3)) ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = q >> 16;
+	run->io.count = 1;
+	run->io.data_offset = MINIVMM_RUN_DATA_OFFSET;
+	if (run->io.direction == MINIVMM_EXIT_IO_OUT)
+		memcpy((u8 *)run + MINIVMM_RUN_DATA_OFFSET, &vcpu->regs[VCPU_RAX], size);
+	else
+		vcpu->pending_io_in = true;
+	vmx_skip_instruction(vcpu);
+	return 0;
+}
+
+static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
+	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
+	[EXIT_REASON_CPUID]			= handle_cpuid,
+	[EXIT_REASON_HLT]			= handle_hlt,
+	[EXIT_REASON_VMCALL]			= handle_vmcall,
+	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
+};
+
+int vmx_handle_exit(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+	u32 basic = vcpu->exit.reason & 0xffff;
+	int ret = -1;
+
+	/* VM-entry failure after the instruction itself succeeded (SDM 27.8). */
+	if (vcpu->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_exit_reason = basic;
+		run->fail_entry.qualification = vcpu->exit.qualification;
+		pr_info_ratelimited(MINIVMM_NAME ": VM entry failed: exit reason %u (%s), qualification %llu\n",
+				    basic, basic == EXIT_REASON_INVALID_STATE ?
+				    "invalid guest state" : basic == EXIT_REASON_MSR_LOAD_FAIL ?
+				    "MSR loading" : "machine check", vcpu->exit.qualification);
+		return 0;
+	}
+	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
+		ret = vmx_exit_handlers[basic](vcpu);
+	if (ret >= 0)
+		return ret;
+	run->exit_reason = MINIVMM_EXIT_INTERNAL_ERROR;
+	run->internal.exit_reason = basic;
+	run->internal.qualification = vcpu->exit.qualification;
+	run->internal.rip = vmcs_read(GUEST_RIP);
+	return 0;
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMCS contents: execution controls, host state, guest state.
+ *
+ * Controls are negotiated once at load against the capability MSRs (SDM
+ * Vol. 3D A.3-A.5): bits the CPU requires are ORed in, and a control
+ * minivmm needs but the CPU lacks fails the load with its name.
+ * Host state: SDM Vol. 3C 25.5; guest state: 25.4; checks on both: 27.2-27.3.
+ */
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+#include "minivmm.h"
+#include "vm.h"
+#include "vmcs.h"
+
+static struct {
+	u32 pin, proc, proc2, exit, entry;
+} vmx_ctls;
+
+/* want | required-1 bits, and every wanted bit must be allowed. */
+static int vmx_adjust(const char *what, u64 msr, u32 want, u32 *out)
+{
+	u32 missing = want & ~minivmm_ctl_allowed1(msr);
+
+	if (missing) {
+		pr_err(MINIVMM_NAME ": the CPU lacks %s control bit(s) %#x that minivmm needs\n",
+		       what, missing);
+		return -EOPNOTSUPP;
+	}
+	*out = (want | minivmm_ctl_allowed0(msr)) & minivmm_ctl_allowed1(msr);
+	return 0;
+}
+
+int vmx_setup_controls(void)
+{
+	const struct minivmm_vmx_caps *c = &vmx_caps;
+	int ret;
+
+	/* Host interrupts and NMIs always leave the guest (SDM 25.6.1). */
+	ret = vmx_adjust("pin-based", minivmm_caps_pin(c),
+			 PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			 &vmx_ctls.pin);
+	/* HLT and every port access exit; MSR accesses exit (no bitmap). */
+	ret = ret ?: vmx_adjust("primary processor-based", minivmm_caps_proc(c),
+				CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+				CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
+				&vmx_ctls.proc);
+	/* EPT and unrestricted guest: real- and protected-mode guests start
+	 * without a BIOS (SDM 26.6 "Unrestricted Guests").
+	 */
+	ret = ret ?: vmx_adjust("secondary processor-based", c->procbased_ctls2,
+				SECONDARY_EXEC_ENABLE_EPT |
+				SECONDARY_EXEC_UNRESTRICTED_GUEST, &vmx_ctls.proc2);
+	ret = ret ?: vmx_adjust("VM-exit", minivmm_caps_exit(c),
+				VM_EXIT_HOST_ADDR_SPACE_SIZE |
+				VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER,
+				&vmx_ctls.exit);
+	ret = ret ?: vmx_adjust("VM-entry", minivmm_caps_entry(c),
+				VM_ENTRY_LOAD_IA32_EFER, &vmx_ctls.entry);
+	return ret;
+}
+
+/* The base of the segment whose selector is @sel in the GDT at @gdt. */
+static unsigned long vmx_gdt_segment_base(unsigned long gdt, u16 sel)
+{
+	struct desc_struct *d = (struct desc_struct *)(gdt + (sel & ~7));
+	unsigned long base = get_desc_base(d);
+
+	/* System descriptors (the TSS) are 16 bytes in long mode. */
+	if (!d->s)
+		base |= (unsigned long)((struct ldttss_desc *)d)->base3 << 32;
+	return base;
+}
+
+/* Host state that differs per CPU: written whenever the VMCS moves. */
+void vmx_set_host_per_cpu_state(int cpu)
+{
+	struct desc_ptr gdt, idt;
+	u64 v;
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	vmcs_write(HOST_GDTR_BASE, gdt.address);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	vmcs_write(HOST_TR_BASE, vmx_gdt_segment_base(gdt.address, GDT_ENTRY_TSS * 8));
+	rdmsrl(MSR_GS_BASE, v);
+	vmcs_write(HOST_GS_BASE, v);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	vmcs_write(HOST_IA32_SYSENTER_ESP, v);
+}
+
+static void vmx_setup_host_state(void)
+{
+	u64 v;
+
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_ES_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write(HOST_RIP, (unsigned long)vmx_vmexit);
+	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	vmcs_write(HOST_IA32_SYSENTER_CS, v);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, v);
+	rdmsrl(MSR_EFER, v);
+	vmcs_write(HOST_IA32_EFER, v);
+}
+
+/* Segment access rights in the VMCS layout (SDM Vol. 3C Table 25-2). */
+static u32 vmx_seg_ar(const struct minivmm_segment *s)
+{
+	if (s->unusable)
+		return 1u << 16;
+	return (s->type & 15) | (s->s & 1) << 4 | (s->dpl & 3) << 5 |
+	       (s->present & 1) << 7 | (s->avl & 1) << 12 | (s->l & 1) << 13 |
+	       (s->db & 1) << 14 | (s->g & 1) << 15;
+}
+
+static void vmx_ar_to_seg(u32 ar, struct minivmm_segment *s)
+{
+	s->type = ar & 15;
+	s->s = (ar >> 4) & 1;
+	s->dpl = (ar >> 5) & 3;
+	s->present = (ar >> 7) & 1;
+	s->avl = (ar >> 12) & 1;
+	s->l = (ar >> 13) & 1;
+	s->db = (ar >> 14) & 1;
+	s->g = (ar >> 15) & 1;
+	s->unusable = (ar >> 16) & 1;
+}
+
+/* Field encodings of one segment register: selector, base, limit, AR. */
+struct vmx_seg_fields {
+	u32 sel, base, limit, ar;
+};
+
+#define SEG_FIELDS(seg) { GUEST_##seg##_SELECTOR, GUEST_##seg##_BASE, \
+			  GUEST_##seg##_LIMIT, GUEST_##seg##_AR_BYTES }
+
+static const struct vmx_seg_fields vmx_segs[8] = {
+	SEG_FIELDS(CS), SEG_FIELDS(DS), SEG_FIELDS(ES), SEG_FIELDS(FS),
+	SEG_FIELDS(GS), SEG_FIELDS(SS), SEG_FIELDS(TR), SEG_FIELDS(LDTR),
+};
+
+/* struct minivmm_sregs holds cs, ds, es, fs, gs, ss, tr, ldt in this order. */
+static struct minivmm_segment *sregs_seg(struct minivmm_sregs *s, int i)
+{
+	return &s->cs + i;
+}
+
+/*
+ * CR0/CR4 as the guest runs them: the bits VMX requires (FIXED0/FIXED1,
+ * SDM Vol. 3D A.7-A.8) are forced, except PE/PG under unrestricted guest;
+ * the guest/host masks make the guest read its own values from the read
+ * shadows, and trap its writes to the forced bits.
+ */
+static u64 vmx_cr0_forced(void)
+{
+	return vmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
+}
+
+int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
+{
+	struct minivmm_sregs s = *in;
+	u32 entry = vmx_ctls.entry;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		const struct minivmm_segment *seg = sregs_seg(&s, i);
+
+		vmcs_write(vmx_segs[i].sel, seg->selector);
+		vmcs_write(vmx_segs[i].base, seg->base);
+		vmcs_write(vmx_segs[i].limit, seg->limit);
+		vmcs_write(vmx_segs[i].ar, vmx_seg_ar(seg));
+	}
+	vmcs_write(GUEST_GDTR_BASE, s.gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s.gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s.idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s.idt.limit);
+
+	vmcs_write(GUEST_CR0, (s.cr0 | vmx_cr0_forced()) & vmx_caps.cr0_fixed1);
+	vmcs_write(CR0_READ_SHADOW, s.cr0);
+	vmcs_write(GUEST_CR3, s.cr3);
+	vmcs_write(GUEST_CR4, (s.cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
+	vmcs_write(CR4_READ_SHADOW, s.cr4);
+	vmcs_write(GUEST_IA32_EFER, s.efer);
+	/* IA-32e mode guest iff EFER.LMA (SDM 26.2.1.3). */
+	if (s.efer & EFER_LMA)
+		entry |= VM_ENTRY_IA32E_MODE;
+	vmcs_write(VM_ENTRY_CONTROLS, entry);
+	return 0;
+}
+
+void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
+{
+	u64 cr0_mask = vmcs_read(CR0_GUEST_HOST_MASK);
+	u64 cr4_mask = vmcs_read(CR4_GUEST_HOST_MASK);
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < 8; i++) {
+		struct minivmm_segment *seg = sregs_seg(s, i);
+
+		seg->selector = vmcs_read(vmx_segs[i].sel);
+		seg->base = vmcs_read(vmx_segs[i].base);
+		seg->limit = vmcs_read(vmx_segs[i].limit);
+		vmx_ar_to_seg(vmcs_read(vmx_segs[i].ar), seg);
+	}
+	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	s->cr0 = (vmcs_read(GUEST_CR0) & ~cr0_mask) |
+		 (vmcs_read(CR0_READ_SHADOW) & cr0_mask);
+	s->cr3 = vmcs_read(GUEST_CR3);
+	s->cr4 = (vmcs_read(GUEST_CR4) & ~cr4_mask) |
+		 (vmcs_read(CR4_READ_SHADOW) & cr4_mask);
+	s->efer = vmcs_read(GUEST_IA32_EFER);
+}
+
+/* Reset state: real mode at f000:fff0 like a CPU after RESET (SDM 10.1.4). */
+static void vmx_reset_guest_state(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_sregs s = {};
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		struct minivmm_segment *seg = sregs_seg(&s, i);
+
+		seg->limit = 0xffff;
+		seg->type = 3;		/* read/write data, accessed */
+		seg->s = 1;
+		seg->present = 1;
+	}
+	s.cs.selector = 0xf000;
+	s.cs.base = 0xffff0000;
+	s.cs.type = 11;			/* execute/read code, accessed */
+	s.tr.limit = 0xffff;
+	s.tr.type = 11;			/* busy TSS */
+	s.tr.present = 1;
+	s.ldt.unusable = 1;
+	s.gdt.limit = 0xffff;
+	s.idt.limit = 0xffff;
+	s.cr0 = X86_CR0_ET | X86_CR0_NE;
+	vmx_set_sregs(vcpu, &s);
+
+	vmcs_write(GUEST_RIP, 0xfff0);
+	vmcs_write(GUEST_RSP, 0);
+	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	vmcs_write(GUEST_DR7, 0x400);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+}
+
+/* A freshly loaded VMCS: controls, host state, reset guest state. */
+long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
+{
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_ctls.pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_ctls.proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_ctls.proc2);
+	vmcs_write(VM_EXIT_CONTROLS, vmx_ctls.exit);
+	vmcs_write(VM_ENTRY_CONTROLS, vmx_ctls.entry);
+	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write(VMCS_LINK_POINTER, ~0ull);
+	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));
+	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_forced() | ~vmx_caps.cr0_fixed1);
+	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1);
+	vmx_setup_host_state();
+	vmx_reset_guest_state(vcpu);
+	return 0;
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm_check: runs tiny real-mode guests through the VM/vCPU ABI and
+ * asserts every exit, printing "MVTEST: PASS|FAIL <name>" lines (the
+ * KVM-selftests way: guest code and checks side by side).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <uapi/minivmm.h>
+
+#define MEM_SIZE	(1u << 20)
+#define CODE_GPA	0x10000u
+
+static int failures;
+
+static int check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("MVTEST: %s %s", ok ? "PASS" : "FAIL", name);
+	if (!ok) {
+		printf(": ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	printf("\n");
+	fflush(stdout);
+	failures += !ok;
+	return ok;
+}
+
+struct vm {
+	int dev, vm, vcpu;
+	struct minivmm_run *run;
+	uint8_t *mem;
+};
+
+static void seg(struct minivmm_segment *s, uint16_t sel, uint8_t type)
+{
+	memset(s, 0, sizeof(*s));
+	s->selector = sel;
+	s->base = (uint64_t)sel << 4;
+	s->limit = 0xffff;
+	s->type = type;
+	s->s = 1;
+	s->present = 1;
+}
+
+/* A VM with 1 MiB at guest-physical 0 and @code at 1000:0000, real mode. */
+static int vm_create(struct vm *v, const uint8_t *code, size_t len)
+{
+	struct minivmm_memory_region r;
+	struct minivmm_sregs s;
+	struct minivmm_regs regs;
+
+	v->dev = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+	v->vm = ioctl(v->dev, MINIVMM_CREATE_VM, 0);
+	if (v->vm < 0)
+		return -1;
+	v->vcpu = ioctl(v->vm, MINIVMM_CREATE_VCPU, 0);
+	if (v->vcpu < 0)
+		return -1;
+	v->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
+	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->run == MAP_FAILED || v->mem == MAP_FAILED)
+		return -1;
+	memcpy(v->mem + CODE_GPA, code, len);
+	r = (struct minivmm_memory_region){ .slot = 0, .guest_phys_addr = 0,
+		.memory_size = MEM_SIZE, .userspace_addr = (uintptr_t)v->mem };
+	if (ioctl(v->vm, MINIVMM_SET_MEMORY_REGION, &r))
+		return -1;
+	if (ioctl(v->vcpu, MINIVMM_GET_SREGS, &s))
+		return -1;
+	seg(&s.cs, CODE_GPA >> 4, 11);
+	seg(&s.ds, 0, 3);
+	seg(&s.es, 0, 3);
+	seg(&s.ss, 0, 3);
+	if (ioctl(v->vcpu, MINIVMM_SET_SREGS, &s))
+		return -1;
+	memset(&regs, 0, sizeof(regs));
+	regs.rflags = 2;
+	regs.rsp = 0xfff0;
+	return ioctl(v->vcpu, MINIVMM_SET_REGS, &regs);
+}
+
+static void vm_destroy(struct vm *v)
+{
+	munmap(v->run, 4096);
+	munmap(v->mem, MEM_SIZE);
+	close(v->vcpu);
+	close(v->vm);
+	close(v->dev);
+}
+
+static int vm_run(struct vm *v)
+{
+	return ioctl(v->vcpu, MINIVMM_RUN, 0);
+}
+
+static const char *exit_name(uint32_t r)
+{
+	static const char *const n[] = { "UNKNOWN", "IO", "MMIO", "HLT",
+		"HYPERCALL", "SHUTDOWN", "FAIL_ENTRY", "INTERNAL_ERROR", "INTR" };
+
+	return r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";
+}
+
+/* OUT, IN, CPUID in the kernel, VMCALL, HLT: each exit as expected. */
+static void test_basic_exits(void)
+{
+	static const uint8_t code[] = {
+		0xba, 0xf8, 0x03,		/* mov dx, 0x3f8 */
+		0xb0, 'H',			/* mov al, 'H' */
+		0xee,				/* out dx, al */
+		0xec,				/* in al, dx */
+		0x89, 0xc5,			/* mov bp, ax (CPUID clobbers bx) */
+		0x66, 0xb8, 1, 0, 0, 0,		/* mov eax, 1 */
+		0x0f, 0xa2,			/* cpuid */
+		0x66, 0x89, 0xcf,		/* mov edi, ecx */
+		0x66, 0xb8, 0x2a, 0, 0, 0,	/* mov eax, 42 */
+		0x0f, 0x01, 0xc1,		/* vmcall */
+		0x66, 0x89, 0xc6,		/* mov esi, eax */
+		0xf4,				/* hlt */
+	};
+	struct minivmm_regs regs;
+	struct vm v;
+	uint8_t *data;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create",
+		   "%s", strerror(errno)))
+		return;
+	data = (uint8_t *)v.run + v.run->io.data_offset;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_OUT && v.run->io.port == 0x3f8 &&
+	      v.run->io.size == 1 && v.run->io.count == 1 &&
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0] == 'H',
+	      "vm-exit-io-out", "exit %s port %#x size %u", exit_name(v.run->exit_reason),
+	      v.run->io.port, v.run->io.size);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_IN && v.run->io.port == 0x3f8,
+	      "vm-exit-io-in", "exit %s", exit_name(v.run->exit_reason));
+	data = (uint8_t *)v.run + v.run->io.data_offset;
+	data[0] = 0x5a;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HYPERCALL &&
+	      v.run->hypercall.nr == 42, "vm-exit-hypercall",
+	      "exit %s nr %llu", exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->hypercall.nr);
+	v.run->hypercall.ret = 0x77;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-exit-hlt", "exit %s", exit_name(v.run->exit_reason));
+	memset(&regs, 0, sizeof(regs));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((regs.rbp & 0xff) == 0x5a, "vm-io-in-data-reaches-guest",
+	      "bp=%#llx", (unsigned long long)regs.rbp);
+	check((regs.rdi & (1u << 31)) && !(regs.rdi & (1u << 5)),
+	      "vm-cpuid-hypervisor-bit-no-vmx", "cpuid.1:ecx=%#llx",
+	      (unsigned long long)regs.rdi);
+	check((regs.rsi & 0xffff) == 0x77, "vm-hypercall-return-value",
+	      "esi=%#llx", (unsigned long long)regs.rsi);
+	check(regs.rip == sizeof(code), "vm-rip-after-hlt", "rip=%#llx",
+	      (unsigned long long)regs.rip);
+	vm_destroy(&v);
+}
+
+/* lidt limit 0 + int3: #GP, #DF, triple fault (SDM 6.15, "Interrupt 8"). */
+static void test_triple_fault(void)
+{
+	static const uint8_t code[] = {
+		0x0f, 0x01, 0x1e, 0x08, 0x00,	/* lidt [0x0008] (ds=0: zero IDTR) */
+		0xcc,				/* int3 */
+		0xf4,
+	};
+	struct vm v;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-triple", "%s",
+		   strerror(errno)))
+		return;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_SHUTDOWN,
+	      "vm-exit-shutdown-on-triple-fault", "exit %s", exit_name(v.run->exit_reason));
+	vm_destroy(&v);
+}
+
+/* A CS that is not present: VM entry fails, reason 33 (SDM 27.3.1.2). */
+static void test_entry_failure(void)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmm_sregs s;
+	struct vm v;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-badstate", "%s",
+		   strerror(errno)))
+		return;
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	s.cs.present = 0;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_FAIL_ENTRY &&
+	      v.run->fail_entry.hardware_exit_reason == 33,
+	      "vm-exit-fail-entry-invalid-state", "exit %s hw %llu",
+	      exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->fail_entry.hardware_exit_reason);
+	vm_destroy(&v);
+}
+
+/* A read of guest-physical memory no slot maps: EPT violation (reason 48). */
+static void test_ept_violation(void)
+{
+	static const uint8_t code[] = {
+		0xa0, 0x00, 0x00,	/* mov al, [0] with ds.base = 256 MiB */
+		0xf4,
+	};
+	struct minivmm_sregs s;
+	struct vm v;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-ept", "%s",
+		   strerror(errno)))
+		return;
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	s.ds.base = 0x10000000;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR &&
+	      v.run->internal.exit_reason == 48,
+	      "vm-ept-violation-outside-memory", "exit %s reason %llu",
+	      exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->internal.exit_reason);
+	vm_destroy(&v);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* immediate_exit, then a spinning guest (IF=1) stopped by a signal. */
+static void test_interrupted(void)
+{
+	static const uint8_t code[] = { 0xfb, 0xeb, 0xfe };	/* sti; jmp . */
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct vm v;
+	int ret;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-spin", "%s",
+		   strerror(errno)))
+		return;
+	v.run->immediate_exit = 1;
+	errno = 0;
+	ret = vm_run(&v);
+	check(ret == -1 && errno == EINTR && v.run->exit_reason == MINIVMM_EXIT_INTR,
+	      "vm-immediate-exit", "ret %d errno %d exit %s", ret, errno,
+	      exit_name(v.run->exit_reason));
+	v.run->immediate_exit = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	errno = 0;
+	ret = vm_run(&v);
+	check(ret == -1 && errno == EINTR && v.run->exit_reason == MINIVMM_EXIT_INTR,
+	      "vm-signal-stops-spinning-guest", "ret %d errno %d exit %s", ret,
+	      errno, exit_name(v.run->exit_reason));
+	vm_destroy(&v);
+}
+
+/* A VM fd used by another process gets EIO. */
+static void test_fork(void)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct vm v;
+	int status;
+	pid_t pid;
+
+	if (vm_create(&v, code, sizeof(code)))
+		return;
+	pid = fork();
+	if (pid == 0)
+		_exit(ioctl(v.vcpu, MINIVMM_RUN, 0) == -1 && errno == EIO ? 0 : 1);
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "vm-fd-in-child-eio",
+	      "child status %#x", status);
+	vm_destroy(&v);
+}
+
+/*
+ * Move the vCPU's thread between CPUs between runs: its VMCS must be
+ * VMCLEARed on the old CPU and launched afresh on the new one, with the
+ * guest state intact (a counter the guest keeps in AL).
+ */
+static void test_migration(void)
+{
+	static const uint8_t code[] = {
+		0x31, 0xc0,		/* xor ax, ax */
+		0xe6, 0x80,		/* 1: out 0x80, al */
+		0xfe, 0xc0,		/* inc al */
+		0xeb, 0xfa,		/* jmp 1b */
+	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	struct vm v;
+	int i, ok = 1;
+
+	if (ncpu < 2) {
+		printf("MVTEST: INFO vm-migration needs 2 CPUs, have %ld\n", ncpu);
+		return;
+	}
+	if (vm_create(&v, code, sizeof(code)))
+		return;
+	for (i = 0; i < 40 && ok; i++) {
+		CPU_ZERO(&set);
+		CPU_SET(i & 1, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		ok = vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+		     ((uint8_t *)v.run + v.run->io.data_offset)[0] == i &&
+		     sched_getcpu() == (i & 1);
+	}
+	check(ok, "vm-migration-between-cpus", "run %d: exit %s data %u cpu %d",
+	      i - 1, exit_name(v.run->exit_reason),
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0], sched_getcpu());
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	CPU_SET(1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	vm_destroy(&v);
+}
+
+int main(void)
+{
+	test_basic_exits();
+	test_triple_fault();
+	test_entry_failure();
+	test_ept_violation();
+	test_interrupted();
+	test_fork();
+	test_migration();
+	return failures ? 1 : 0;
+}
