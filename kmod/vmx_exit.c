@@ -106,6 +106,16 @@ static int handle_io(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * Exit reason 52: the guest's time slice is over (SDM 26.5.1). Resuming
+ * goes through the run loop, which returns to userspace if a signal is
+ * pending.
+ */
+static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
+{
+	return 1;
+}
+
 static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
@@ -113,6 +123,7 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
+	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
 };
 
 int vmx_handle_exit(struct minivmm_vcpu *vcpu)

@@ -7,11 +7,13 @@
  * minivmm needs but the CPU lacks fails the load with its name.
  * Host state: SDM Vol. 3C 25.5; guest state: 25.4; checks on both: 27.2-27.3.
  */
+#include <linux/minmax.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
@@ -21,7 +23,11 @@
 
 static struct {
 	u32 pin, proc, proc2, exit, entry;
+	u32 preempt_timer;	/* VMX-preemption timer start value, 0: none */
 } vmx_ctls;
+
+/* How long a guest may run before the host looks at signals again. */
+#define VMX_TIME_SLICE_MS	10
 
 /* want | required-1 bits, and every wanted bit must be allowed. */
 static int vmx_adjust(const char *what, u64 msr, u32 want, u32 *out)
@@ -63,7 +69,26 @@ int vmx_setup_controls(void)
 				&vmx_ctls.exit);
 	ret = ret ?: vmx_adjust("VM-entry", minivmm_caps_entry(c),
 				VM_ENTRY_LOAD_IA32_EFER, &vmx_ctls.entry);
-	return ret;
+	if (ret)
+		return ret;
+	/*
+	 * The VMX-preemption timer (SDM 26.5.1) bounds every guest slice, so
+	 * a guest that never exits on its own still returns to the run loop,
+	 * which checks for signals: host interrupts alone are not enough
+	 * (Bochs 2.7 delivers no external-interrupt exit to a guest entered
+	 * with IF=0). It counts TSC >> IA32_VMX_MISC[4:0] and restarts from
+	 * this value at each entry (its value is not saved on exit).
+	 */
+	if (minivmm_ctl_allowed1(minivmm_caps_pin(c)) & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		u64 ticks = ((u64)tsc_khz * VMX_TIME_SLICE_MS) >>
+			    minivmm_misc_preempt_shift(c->misc);
+
+		vmx_ctls.pin |= PIN_BASED_VMX_PREEMPTION_TIMER;
+		vmx_ctls.preempt_timer = clamp_t(u64, ticks, 1, U32_MAX);
+	} else {
+		pr_warn(MINIVMM_NAME ": no VMX-preemption timer: a guest that never exits can only be stopped by host interrupts\n");
+	}
+	return 0;
 }
 
 /* The base of the segment whose selector is @sel in the GDT at @gdt. */
@@ -284,6 +309,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	if (vmx_ctls.preempt_timer)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_ctls.preempt_timer);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_forced() | ~vmx_caps.cr0_fixed1);
