@@ -347,7 +347,7 @@ def verdict(run):
         out.append("PASS %s/kernel-log-clean" % pre)
 
     failed = sum(1 for l in out if l.startswith("FAIL "))
-    passed = len(out) - failed
+    passed = sum(1 for l in out if l.startswith("PASS "))
     failed_names = {n for s, n, _ in tests if s == "FAIL"}
     ctx = context(run, serial, dmesg, infos, failed_names) if failed else []
     timing = "%s: %s, %s, %d CPU(s): wall %.1f s%s, artefacts in %s" % (
