@@ -134,8 +134,8 @@ int vmx_hw_get(void)
 			err = -EIO;
 		goto out;
 	}
-	pr_info(MINIVMM_NAME ": VMXON on CPUs %*pbl\n",
-		cpumask_pr_args(cpu_online_mask));
+	pr_debug(MINIVMM_NAME ": VMXON on CPUs %*pbl\n",
+		 cpumask_pr_args(cpu_online_mask));
 out:
 	cpus_read_unlock();
 	mutex_unlock(&vmx_hw_lock);
@@ -148,8 +148,8 @@ void vmx_hw_put(void)
 	cpus_read_lock();
 	if (!WARN_ON_ONCE(!vmx_hw_users) && !--vmx_hw_users) {
 		on_each_cpu(vmx_cpu_disable_ipi, NULL, 1);
-		pr_info(MINIVMM_NAME ": VMXOFF on CPUs %*pbl\n",
-			cpumask_pr_args(cpu_online_mask));
+		pr_debug(MINIVMM_NAME ": VMXOFF on CPUs %*pbl\n",
+			 cpumask_pr_args(cpu_online_mask));
 	}
 	cpus_read_unlock();
 	mutex_unlock(&vmx_hw_lock);

@@ -71,6 +71,9 @@ int vmx_probe(struct minivmm_vmx_probe *probe)
 	err = vmx_hw_get();
 	if (err)
 		goto out_free;
+	/* VM creation is silent; the probe says what it did. */
+	pr_info(MINIVMM_NAME ": VMXON on CPUs %*pbl\n",
+		cpumask_pr_args(cpu_online_mask));
 	cpus_read_lock();
 	err = vmx_probe_alloc(ctx.vmcs, rev);
 	if (!err)
@@ -83,6 +86,9 @@ int vmx_probe(struct minivmm_vmx_probe *probe)
 
 	/* VMXOFF is proven only when nobody else (a VM) still holds VT-x. */
 	all_off = vmx_hw_all_off();
+	if (all_off)
+		pr_info(MINIVMM_NAME ": VMXOFF on CPUs %*pbl\n",
+			cpumask_pr_args(cpu_online_mask));
 	for (cpu = 0; cpu < MINIVMM_PROBE_MAX_CPUS; cpu++) {
 		struct minivmm_vmx_probe_cpu *pc = &probe->cpu[cpu];
 

@@ -10,5 +10,8 @@ t_check insmod insmod /lib/modules/minivmm.ko
 dmesg_mark
 vm_check
 t_show_dmesg
+refs=$(awk '$1 == "minivmm" { print $3 }' /proc/modules)
+[ "$refs" = 0 ] && t_pass module-refcount-zero-after-vms ||
+	t_fail module-refcount-zero-after-vms "refcount '$refs'"
 t_check rmmod-after-vms rmmod minivmm
 t_done
