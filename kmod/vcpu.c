@@ -169,6 +169,35 @@ static long vcpu_set_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
 	return vmx_set_sregs(vcpu, arg);
 }
 
+/*
+ * Write an MMIO read's data into its register like the CPU would: a
+ * 32-bit destination zero-extends into 64 bits, 8/16-bit ones merge,
+ * MOVZX/MOVSX extend to the destination size. RSP lives in the VMCS.
+ */
+static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
+{
+	const struct mmio_insn *in = &vcpu->mmio_insn;
+	unsigned int bits = 8 * in->size, dbits = 8 * in->dst_size;
+	u64 val = 0, old, mask;
+
+	memcpy(&val, vcpu->run->mmio.data, in->size);
+	if (in->ext == MMIO_EXT_SIGN && bits < 64 && (val & (1ull << (bits - 1))))
+		val |= ~0ull << bits;
+	old = in->reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[in->reg];
+	if (in->reg_high8) {
+		val = (old & ~0xff00ull) | ((val & 0xff) << 8);
+	} else if (dbits < 32) {
+		mask = (1ull << dbits) - 1;
+		val = (old & ~mask) | (val & mask);
+	} else if (dbits == 32) {
+		val &= 0xffffffffull;
+	}
+	if (in->reg == VCPU_RSP)
+		vmcs_write(GUEST_RSP, val);
+	else
+		vcpu->regs[in->reg] = val;
+}
+
 /* Finish what the last exit left to userspace (KVM's complete_userspace_io). */
 static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 {
@@ -187,6 +216,10 @@ static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 		else
 			vcpu->regs[VCPU_RAX] = (vcpu->regs[VCPU_RAX] & ~mask) | (val & mask);
 		vcpu->pending_io_in = false;
+	}
+	if (vcpu->pending_mmio_read) {
+		vcpu_complete_mmio_read(vcpu);
+		vcpu->pending_mmio_read = false;
 	}
 	if (vcpu->pending_hypercall) {
 		vcpu->regs[VCPU_RAX] = run->hypercall.ret;
@@ -255,9 +288,9 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 static long vcpu_run(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
+	bool completed = false;
 	long ret;
 
-	vcpu_complete_userspace_exit(vcpu);
 	for (;;) {
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			run->exit_reason = MINIVMM_EXIT_INTR;
@@ -271,6 +304,13 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			if (ret == -EAGAIN)
 				continue;
 			return ret;
+		}
+		/* Results userspace produced for the last exit (the VMCS is
+		 * needed: RSP and RIP live there).
+		 */
+		if (!completed) {
+			vcpu_complete_userspace_exit(vcpu);
+			completed = true;
 		}
 		if (vcpu_enter_exit(vcpu)) {
 			run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;

@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <minivmm/vmx_caps.h>
+#include "mmio_decode.h"
 
 #define MINIVMM_MAX_SLOTS	32
 #define MINIVMM_MAX_VCPUS	16
@@ -69,11 +70,18 @@ struct minivmm_vcpu {
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
+	bool pending_mmio_read;		/* put run->mmio.data in mmio_insn.reg */
+	struct mmio_insn mmio_insn;
 };
 
 /* vm.c */
 long minivmm_create_vm(void);
 void vm_put(struct minivmm_vm *vm);
+
+/* guest_mem.c */
+struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa);
+int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
+			 unsigned int len);
 
 /* ept.c */
 int ept_init(struct minivmm_ept *ept);

@@ -116,6 +116,74 @@ static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
 	return 1;
 }
 
+/* The guest's code size: 64 if CS.L in IA-32e mode, else CS.D ? 32 : 16. */
+static unsigned int vmx_code_mode(void)
+{
+	u32 ar = vmcs_read(GUEST_CS_AR_BYTES);
+
+	if ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && (ar & (1 << 13)))
+		return 64;
+	return (ar & (1 << 14)) ? 32 : 16;
+}
+
+static u64 vmx_reg_read(struct minivmm_vcpu *vcpu, const struct mmio_insn *in)
+{
+	u64 v = in->reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[in->reg];
+
+	return in->reg_high8 ? v >> 8 : v;
+}
+
+/*
+ * Exit reason 48: EPT violation (SDM 28.2.1, qualification in Table 28-7;
+ * bit 1 = the access was a write). Outside every slot, or a write to a
+ * read-only slot, it is MMIO: decode the instruction (mmio_decode.c),
+ * forward address, size, direction and data to userspace, and step past
+ * it. A read completes on the next MINIVMM_RUN (vcpu.c).
+ */
+static int handle_ept_violation(struct minivmm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+	struct mmio_insn *in = &vcpu->mmio_insn;
+	struct minivmm_slot *slot = vm_find_slot(vcpu->vm, vcpu->exit.gpa);
+	u64 rip = vmcs_read(GUEST_RIP), data;
+	u8 bytes[15];
+	int n;
+
+	if (slot && !((slot->flags & MINIVMM_MEM_READONLY) &&
+		      (vcpu->exit.qualification & 2)))
+		return 1;	/* mapped meanwhile (slot changed): retry */
+	n = vcpu_read_guest_virt(vcpu, vmcs_read(GUEST_CS_BASE) + rip, bytes,
+				 sizeof(bytes));
+	if (mmio_decode(bytes, n, vmx_code_mode(), in) ||
+	    in->is_write != !!(vcpu->exit.qualification & 2))
+		return -1;	/* internal error: not an instruction we emulate */
+
+	run->exit_reason = MINIVMM_EXIT_MMIO;
+	run->mmio.phys_addr = vcpu->exit.gpa;
+	run->mmio.len = in->size;
+	run->mmio.is_write = in->is_write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (in->is_write) {
+		data = in->src == MMIO_SRC_IMM ? in->imm :
+		       in->src == MMIO_SRC_RAX ? vcpu->regs[VCPU_RAX] :
+		       vmx_reg_read(vcpu, in);
+		memcpy(run->mmio.data, &data, in->size);
+		if (in->is_stos) {
+			u64 step = vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_DF ?
+				   -(u64)in->size : in->size;
+			u64 mask = in->addr_size == 8 ? ~0ull :
+				   (1ull << (8 * in->addr_size)) - 1;
+			u64 rdi = vcpu->regs[VCPU_RDI];
+
+			vcpu->regs[VCPU_RDI] = (rdi & ~mask) | ((rdi + step) & mask);
+		}
+	} else {
+		vcpu->pending_mmio_read = true;
+	}
+	vmcs_write(GUEST_RIP, rip + in->len);
+	return 0;
+}
+
 static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
@@ -123,6 +191,7 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
+	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
 };
 

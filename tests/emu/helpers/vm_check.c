@@ -214,27 +214,71 @@ static void test_entry_failure(void)
 	vm_destroy(&v);
 }
 
-/* A read of guest-physical memory no slot maps: EPT violation (reason 48). */
-static void test_ept_violation(void)
+/* One MMIO exit: check what the guest did, answer a read with @reply. */
+static int mmio_step(struct vm *v, uint64_t addr, unsigned int len,
+		     int is_write, uint64_t data)
+{
+	uint64_t got = 0;
+
+	if (vm_run(v) || v->run->exit_reason != MINIVMM_EXIT_MMIO ||
+	    v->run->mmio.phys_addr != addr || v->run->mmio.len != len ||
+	    v->run->mmio.is_write != is_write) {
+		printf("MVTEST: INFO mmio: exit %s addr %#llx len %u write %u\n",
+		       exit_name(v->run->exit_reason),
+		       (unsigned long long)v->run->mmio.phys_addr,
+		       v->run->mmio.len, v->run->mmio.is_write);
+		return 0;
+	}
+	if (is_write) {
+		memcpy(&got, v->run->mmio.data, len);
+		return got == data;
+	}
+	memcpy(v->run->mmio.data, &data, sizeof(data));
+	return 1;
+}
+
+/*
+ * Guest-physical addresses no slot maps (DS base 256 MiB) reach userspace
+ * as MMIO, decoded: MOV in both directions, an immediate, a high-byte
+ * register, MOVZX and MOVSX; reads land in the right registers.
+ */
+static void test_mmio(void)
 {
 	static const uint8_t code[] = {
-		0xa0, 0x00, 0x00,	/* mov al, [0] with ds.base = 256 MiB */
+		0xa0, 0x00, 0x00,			/* mov al, [0] */
+		0xc7, 0x06, 0x02, 0x00, 0x34, 0x12,	/* mov word [2], 0x1234 */
+		0x66, 0x8b, 0x1e, 0x08, 0x00,		/* mov ebx, [8] */
+		0xb4, 0x5a,				/* mov ah, 0x5a */
+		0x88, 0x26, 0x10, 0x00,			/* mov [0x10], ah */
+		0x0f, 0xb6, 0x0e, 0x20, 0x00,		/* movzx cx, byte [0x20] */
+		0x0f, 0xbe, 0x16, 0x21, 0x00,		/* movsx dx, byte [0x21] */
 		0xf4,
 	};
+	const uint64_t base = 0x10000000;
 	struct minivmm_sregs s;
+	struct minivmm_regs regs;
 	struct vm v;
 
-	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-ept", "%s",
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-mmio", "%s",
 		   strerror(errno)))
 		return;
 	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
-	s.ds.base = 0x10000000;
+	s.ds.base = base;
 	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
-	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR &&
-	      v.run->internal.exit_reason == 48,
-	      "vm-ept-violation-outside-memory", "exit %s reason %llu",
-	      exit_name(v.run->exit_reason),
-	      (unsigned long long)v.run->internal.exit_reason);
+	check(mmio_step(&v, base, 1, 0, 0x99), "vm-mmio-read-moffs8", "");
+	check(mmio_step(&v, base + 2, 2, 1, 0x1234), "vm-mmio-write-imm16", "");
+	check(mmio_step(&v, base + 8, 4, 0, 0xdeadbeef), "vm-mmio-read-r32", "");
+	check(mmio_step(&v, base + 0x10, 1, 1, 0x5a), "vm-mmio-write-ah", "");
+	check(mmio_step(&v, base + 0x20, 1, 0, 0xf0), "vm-mmio-read-movzx", "");
+	check(mmio_step(&v, base + 0x21, 1, 0, 0x80), "vm-mmio-read-movsx", "");
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-mmio-guest-continues", "exit %s", exit_name(v.run->exit_reason));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((regs.rax & 0xffff) == 0x5a99 && (regs.rbx & 0xffffffff) == 0xdeadbeef &&
+	      (regs.rcx & 0xffff) == 0x00f0 && (regs.rdx & 0xffff) == 0xff80,
+	      "vm-mmio-reads-reach-registers", "ax %#llx ebx %#llx cx %#llx dx %#llx",
+	      (unsigned long long)regs.rax, (unsigned long long)regs.rbx,
+	      (unsigned long long)regs.rcx, (unsigned long long)regs.rdx);
 	vm_destroy(&v);
 }
 
@@ -417,7 +461,7 @@ int main(void)
 	test_basic_exits();
 	test_triple_fault();
 	test_entry_failure();
-	test_ept_violation();
+	test_mmio();
 	test_interrupted();
 	test_interrupted_if0();
 	test_fork();
