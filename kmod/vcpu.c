@@ -272,6 +272,19 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 		vcpu->exit.qualification = vmcs_read(EXIT_QUALIFICATION);
 		vcpu->exit.instr_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 		vcpu->exit.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+		vcpu->exit.intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+		vcpu->exit.intr_error = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
+		vcpu->exit.idt_vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD);
+		vcpu->exit.idt_error = vmcs_read(IDT_VECTORING_ERROR_CODE);
+		/*
+		 * An NMI that caused the exit was the host's: deliver it to the
+		 * host now, before interrupts are enabled (SDM 25.1.2; the
+		 * exit consumed it). "int $2" reaches the kernel's NMI handler.
+		 */
+		if ((vcpu->exit.reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
+		    (vcpu->exit.intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
+		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+			asm volatile("int $2");
 	}
 	/* A pending host interrupt (exit reason 1) is taken here. */
 	local_irq_enable();
@@ -443,6 +456,7 @@ long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	fx = vcpu->fpu;
 	fx->cwd = 0x37f;		/* FPU state after FNINIT */
 	fx->mxcsr = 0x1f80;		/* and after RESET */
+	vcpu->apic_base = 0xfee00000 | (1 << 11) | (id == 0 ? 1 << 8 : 0);
 
 	ret = vcpu_with_vmcs(vcpu, vmx_setup_vmcs, NULL);
 	if (ret) {

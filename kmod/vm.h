@@ -52,6 +52,10 @@ struct minivmm_exit {
 	u64 qualification;
 	u32 instr_len;
 	u64 gpa;
+	u32 intr_info;		/* VM_EXIT_INTR_INFO (exception or NMI exits) */
+	u32 intr_error;		/* VM_EXIT_INTR_ERROR_CODE */
+	u32 idt_vectoring;	/* IDT_VECTORING_INFO: event cut short by the exit */
+	u32 idt_error;
 };
 
 struct minivmm_vcpu {
@@ -66,6 +70,7 @@ struct minivmm_vcpu {
 	struct page *run_page;
 	u64 regs[VCPU_NR_REGS];
 	u64 guest_kernel_gs_base;
+	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */

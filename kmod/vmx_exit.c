@@ -6,7 +6,9 @@
  * without a handler goes to userspace as an internal error.
  */
 #include <linux/printk.h>
+#include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 #include "minivmm.h"
 #include "vm.h"
@@ -15,6 +17,113 @@
 static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
 {
 	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vcpu->exit.instr_len);
+}
+
+/*
+ * Queue a hardware exception for the next VM entry (SDM 27.6 "Event
+ * Injection"). Real mode has no error codes (SDM 27.2.1.3).
+ */
+static void vmx_inject_exception(u8 vector, bool has_error, u32 error)
+{
+	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (has_error && (vmcs_read(GUEST_CR0) & X86_CR0_PE)) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/*
+ * Exit reason 0: an exception the exception bitmap intercepts (SDM
+ * 26.2). #AC and #DB are always intercepted so a guest whose handler
+ * raises them again cannot keep the CPU inside an endless delivery loop
+ * without VM exits (CVE-2015-5307, CVE-2015-8104): each one exits, gets
+ * reinjected, and the run loop stays in control. Host NMIs were
+ * delivered right after the exit (vcpu.c).
+ */
+static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
+{
+	u32 info = vcpu->exit.intr_info;
+
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		return 1;
+	if ((info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_HARD_EXCEPTION)
+		return -1;
+	vmx_inject_exception(info & INTR_INFO_VECTOR_MASK,
+			     info & INTR_INFO_DELIVER_CODE_MASK,
+			     vcpu->exit.intr_error);
+	return 1;
+}
+
+/*
+ * Exit reasons 31/32: RDMSR/WRMSR. Without MSR bitmaps every access
+ * exits (SDM 26.1.3); the guest sees a small set, the rest raise #GP(0)
+ * (see docs/uapi.md for the list and why).
+ */
+static bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
+{
+	switch (msr) {
+	case MSR_EFER:		*v = vmcs_read(GUEST_IA32_EFER); return true;
+	case MSR_IA32_TSC:	*v = rdtsc(); return true;
+	case MSR_IA32_APICBASE:	*v = vcpu->apic_base; return true;
+	case MSR_IA32_MISC_ENABLE: *v = MSR_IA32_MISC_ENABLE_FAST_STRING; return true;
+	case MSR_FS_BASE:	*v = vmcs_read(GUEST_FS_BASE); return true;
+	case MSR_GS_BASE:	*v = vmcs_read(GUEST_GS_BASE); return true;
+	case MSR_KERNEL_GS_BASE: *v = vcpu->guest_kernel_gs_base; return true;
+	case MSR_IA32_SYSENTER_CS: *v = vmcs_read(GUEST_SYSENTER_CS); return true;
+	case MSR_IA32_SYSENTER_ESP: *v = vmcs_read(GUEST_SYSENTER_ESP); return true;
+	case MSR_IA32_SYSENTER_EIP: *v = vmcs_read(GUEST_SYSENTER_EIP); return true;
+	default:		return false;
+	}
+}
+
+static bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
+{
+	switch (msr) {
+	case MSR_EFER:
+		/* SCE, LME, NXE; LMA stays the CPU's (SDM 2.2.1). */
+		if (v & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+			return false;
+		vmcs_write(GUEST_IA32_EFER, (v & ~(u64)EFER_LMA) |
+			   (vmcs_read(GUEST_IA32_EFER) & EFER_LMA));
+		return true;
+	case MSR_IA32_APICBASE:	vcpu->apic_base = v; return true;
+	case MSR_IA32_MISC_ENABLE: return true;
+	case MSR_FS_BASE:	vmcs_write(GUEST_FS_BASE, v); return true;
+	case MSR_GS_BASE:	vmcs_write(GUEST_GS_BASE, v); return true;
+	case MSR_KERNEL_GS_BASE: vcpu->guest_kernel_gs_base = v; return true;
+	case MSR_IA32_SYSENTER_CS: vmcs_write(GUEST_SYSENTER_CS, v); return true;
+	case MSR_IA32_SYSENTER_ESP: vmcs_write(GUEST_SYSENTER_ESP, v); return true;
+	case MSR_IA32_SYSENTER_EIP: vmcs_write(GUEST_SYSENTER_EIP, v); return true;
+	default:		return false;
+	}
+}
+
+static int handle_rdmsr(struct minivmm_vcpu *vcpu)
+{
+	u64 v;
+
+	if (!vmx_msr_read(vcpu, vcpu->regs[VCPU_RCX], &v)) {
+		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	vcpu->regs[VCPU_RAX] = (u32)v;
+	vcpu->regs[VCPU_RDX] = v >> 32;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_wrmsr(struct minivmm_vcpu *vcpu)
+{
+	u64 v = (u32)vcpu->regs[VCPU_RAX] | (vcpu->regs[VCPU_RDX] << 32);
+
+	if (!vmx_msr_write(vcpu, vcpu->regs[VCPU_RCX], v)) {
+		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
 }
 
 /* Exit reason 1: the host took the interrupt when it enabled IRQs (SDM 26.2). */
@@ -185,11 +294,14 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 }
 
 static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
+	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
+	[EXIT_REASON_MSR_READ]			= handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]			= handle_wrmsr,
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
 	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
@@ -211,6 +323,16 @@ int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 				    "invalid guest state" : basic == EXIT_REASON_MSR_LOAD_FAIL ?
 				    "MSR loading" : "machine check", vcpu->exit.qualification);
 		return 0;
+	}
+	/*
+	 * An event the exit interrupted in mid-delivery (SDM 28.2.4) is
+	 * delivered again on the next entry, unless a handler injects
+	 * something else.
+	 */
+	if (vcpu->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vcpu->exit.idt_vectoring);
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vcpu->exit.idt_error);
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vcpu->exit.instr_len);
 	}
 	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
 		ret = vmx_exit_handlers[basic](vcpu);

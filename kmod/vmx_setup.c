@@ -13,6 +13,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/trapnr.h>
 #include <asm/tsc.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -301,7 +302,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_ctls.proc2);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_ctls.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_ctls.entry);
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	/* #AC and #DB always exit: see handle_exception_nmi(). */
+	vmcs_write(EXCEPTION_BITMAP, (1u << X86_TRAP_DB) | (1u << X86_TRAP_AC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);

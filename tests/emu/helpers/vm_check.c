@@ -282,6 +282,67 @@ static void test_mmio(void)
 	vm_destroy(&v);
 }
 
+/*
+ * RDMSR of a known MSR, then of an unknown one: #GP(0) reaches the
+ * guest's own handler (real-mode IVT entry 13), which sets TF: the
+ * single-step #DB is intercepted (always, see vmx_exit.c) and reinjected
+ * into the guest's IVT entry 1. Each handler reports on port 0x80.
+ */
+static void test_msr_and_exceptions(void)
+{
+	static const uint8_t main_code[] = {
+		0xc7, 0x06, 0x34, 0x00, 0x40, 0x00,	/* IVT[13].ip = 0x40 */
+		0xc7, 0x06, 0x36, 0x00, 0x00, 0x10,	/* IVT[13].cs = 0x1000 */
+		0xc7, 0x06, 0x04, 0x00, 0x60, 0x00,	/* IVT[1].ip = 0x60 */
+		0xc7, 0x06, 0x06, 0x00, 0x00, 0x10,	/* IVT[1].cs = 0x1000 */
+		0x66, 0xb9, 0xa0, 0x01, 0x00, 0x00,	/* mov ecx, MISC_ENABLE */
+		0x0f, 0x32,				/* rdmsr */
+		0xe6, 0x80,				/* out 0x80, al */
+		0x66, 0xb9, 0x78, 0x56, 0x34, 0x12,	/* mov ecx, 0x12345678 */
+		0x0f, 0x32,				/* rdmsr: #GP */
+		0xf4,
+	};
+	static const uint8_t gp_handler[] = {		/* at 0x40 */
+		0xb0, 0x0d, 0xe6, 0x80,			/* out 0x80, 13 */
+		0x9c, 0x5b,				/* pushf; pop bx */
+		0x81, 0xcb, 0x00, 0x01,			/* or bx, TF */
+		0x53, 0x9d,				/* push bx; popf */
+		0x90,					/* nop: #DB after it */
+		0xf4,
+	};
+	static const uint8_t db_handler[] = {		/* at 0x60 */
+		0xb0, 0x01, 0xe6, 0x80,			/* out 0x80, 1 */
+		0xf4,
+	};
+	uint8_t code[0x80];
+	struct vm v;
+	int i;
+	const uint8_t want[] = { 1, 13, 1 };
+
+	memset(code, 0xf4, sizeof(code));
+	memcpy(code, main_code, sizeof(main_code));
+	memcpy(code + 0x40, gp_handler, sizeof(gp_handler));
+	memcpy(code + 0x60, db_handler, sizeof(db_handler));
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-exc", "%s",
+		   strerror(errno)))
+		return;
+	for (i = 0; i < 3; i++) {
+		int ok = vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+			 v.run->io.port == 0x80 &&
+			 ((uint8_t *)v.run + v.run->io.data_offset)[0] == want[i];
+		static const char *const names[] = { "vm-rdmsr-misc-enable",
+			"vm-rdmsr-unknown-injects-gp", "vm-db-intercepted-and-reinjected" };
+
+		if (!check(ok, names[i], "exit %s port %#x data %u",
+			   exit_name(v.run->exit_reason), v.run->io.port,
+			   ((uint8_t *)v.run + v.run->io.data_offset)[0]))
+			break;
+	}
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-exc-guest-halts", "exit %s", exit_name(v.run->exit_reason));
+	vm_destroy(&v);
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -462,6 +523,7 @@ int main(void)
 	test_triple_fault();
 	test_entry_failure();
 	test_mmio();
+	test_msr_and_exceptions();
 	test_interrupted();
 	test_interrupted_if0();
 	test_fork();
