@@ -99,6 +99,8 @@ static int vcpu_load(struct minivmm_vcpu *vcpu)
 			return err;
 		this_cpu_write(vmx_current_vcpu, vcpu);
 		vmx_set_host_per_cpu_state(cpu);
+		/* Entries tagged with our VPID here may be from an old visit. */
+		vpid_flush(vcpu->vpid);
 	} else if (this_cpu_read(vmx_current_vcpu) != vcpu) {
 		err = vmx_vmptrld(__pa(vcpu->vmcs));
 		if (err)
@@ -394,9 +396,19 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
 }
 
+static void vcpu_flush_vpid_ipi(void *data)
+{
+	vpid_flush(*(u16 *)data);
+}
+
 static void vcpu_free(struct minivmm_vcpu *vcpu)
 {
 	vcpu_clear(vcpu);
+	/* The next owner of this VPID must not see our translations. */
+	if (vcpu->vpid) {
+		on_each_cpu(vcpu_flush_vpid_ipi, &vcpu->vpid, 1);
+		vpid_free(vcpu->vpid);
+	}
 	free_page((unsigned long)vcpu->vmcs);
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
@@ -456,6 +468,7 @@ long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	fx = vcpu->fpu;
 	fx->cwd = 0x37f;		/* FPU state after FNINIT */
 	fx->mxcsr = 0x1f80;		/* and after RESET */
+	vcpu->vpid = vpid_alloc();
 	vcpu->apic_base = 0xfee00000 | (1 << 11) | (id == 0 ? 1 << 8 : 0);
 
 	ret = vcpu_with_vmcs(vcpu, vmx_setup_vmcs, NULL);

@@ -71,6 +71,7 @@ struct minivmm_vcpu {
 	u64 regs[VCPU_NR_REGS];
 	u64 guest_kernel_gs_base;
 	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
+	u16 vpid;			/* TLB tag, 0: none (SDM 29.1) */
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */
@@ -100,6 +101,11 @@ void ept_invalidate_all(void);
 long vcpu_create(struct minivmm_vm *vm, unsigned long id);
 void vcpu_clear_loaded_on_this_cpu(void);
 void vcpu_init_loaded_lists(void);
+
+/* vpid.c */
+u16 vpid_alloc(void);
+void vpid_free(u16 vpid);
+void vpid_flush(u16 vpid);
 
 /* vmx_setup.c */
 int vmx_setup_controls(void);

@@ -80,6 +80,9 @@ int vmx_setup_controls(void)
 	 * with IF=0). It counts TSC >> IA32_VMX_MISC[4:0] and restarts from
 	 * this value at each entry (its value is not saved on exit).
 	 */
+	/* VPID is an optimisation: used when the CPU has it and INVVPID. */
+	if ((c->features & MINIVMM_VMX_F_VPID) && (c->features & MINIVMM_VMX_F_INVVPID))
+		vmx_ctls.proc2 |= SECONDARY_EXEC_ENABLE_VPID;
 	if (minivmm_ctl_allowed1(minivmm_caps_pin(c)) & PIN_BASED_VMX_PREEMPTION_TIMER) {
 		u64 ticks = ((u64)tsc_khz * VMX_TIME_SLICE_MS) >>
 			    minivmm_misc_preempt_shift(c->misc);
@@ -315,6 +318,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_ctls.preempt_timer);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));
+	if (vmx_ctls.proc2 & SECONDARY_EXEC_ENABLE_VPID)
+		vmcs_write(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_forced() | ~vmx_caps.cr0_fixed1);
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1);
 	vmx_setup_host_state();
