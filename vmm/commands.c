@@ -8,10 +8,13 @@
 #include "commands.h"
 
 int cmd_info(const struct cli_opts *opts, int argc, char **argv);
+int cmd_run(const struct cli_opts *opts, int argc, char **argv);
 
 const struct vmm_cmd vmm_cmds[] = {
 	{ "info", cmd_info,
 	  "show the module's API version and the CPU's VT-x capabilities" },
+	{ "run", cmd_run,
+	  "boot a guest image (ELF64 or flat binary) in a new VM" },
 	{ NULL, NULL, NULL },
 };
 

@@ -42,5 +42,14 @@ void exit_status_print_help(FILE *f)
 
 	fprintf(f, "Exit status:\n");
 	for (e = vmm_exit_statuses; e->name; e++)
-		fprintf(f, "  %d  %s\n", e->status, e->desc);
+		fprintf(f, "  %3d  %s\n", e->status, e->desc);
+}
+
+void exit_status_print_run_help(FILE *f)
+{
+	exit_status_print_help(f);
+	fprintf(f,
+		"  N    run: the guest wrote N to the debug-exit port 0xf4 (status N & 0xff;\n"
+		"       no message). Guest codes can overlap the statuses above: guests\n"
+		"       should keep to 0..117; 1..10 only occur before the guest starts.\n");
 }

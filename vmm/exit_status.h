@@ -2,6 +2,15 @@
 /*
  * Exit statuses of ./minivmm: the one list, used by the code, by
  * `minivmm --help` and by the tests, so they cannot drift apart.
+ *
+ * `minivmm run` also exits with the guest's own code: an OUT of N to the
+ * debug-exit port 0xf4 ends the run with status N & 0xff. Those codes
+ * can overlap the statuses below; VMM-side outcomes of a run therefore
+ * sit at 118..124, just below the shell's 126/127/128+N, so a guest that
+ * keeps to 0..117 (and does not collide with the 1..10 reported before it
+ * starts, with a message on stderr) stays distinguishable. Every status
+ * minivmm itself chooses comes with a one-line reason on stderr; a guest
+ * exit code does not.
  */
 #ifndef VMM_EXIT_STATUS_H
 #define VMM_EXIT_STATUS_H
@@ -25,7 +34,21 @@
 	X(EXIT_VMX_BUSY,	8, "VT-x is in use by another hypervisor "	\
 				   "(e.g. kvm_intel)")			\
 	X(EXIT_UNSUPPORTED,	9, "the module lacks a capability the "	\
-				   "command needs")
+				   "command needs")				\
+	X(EXIT_BAD_IMAGE,	10, "run: guest image unreadable, invalid or "	\
+				   "too big for guest memory")			\
+	X(EXIT_GUEST_HLT,	118, "run: guest HLT with interrupts disabled "	\
+				   "(RFLAGS.IF=0): nothing can wake it")	\
+	X(EXIT_GUEST_HLT_IF,	119, "run: guest HLT with interrupts enabled "	\
+				   "(no interrupt sources yet)")		\
+	X(EXIT_GUEST_SHUTDOWN,	120, "run: guest shut down (triple fault)")	\
+	X(EXIT_ENTRY_FAILED,	121, "run: VM entry failed (guest state "	\
+				   "rejected)")					\
+	X(EXIT_INTERNAL_ERROR,	122, "run: an exit the module cannot handle, "	\
+				   "or a malformed exit")			\
+	X(EXIT_UNKNOWN_EXIT,	123, "run: exit reason unknown to this minivmm") \
+	X(EXIT_TIMEOUT,		124, "run: --timeout expired, guest stopped "	\
+				   "(as timeout(1))")
 
 #define VMM_EXIT_ENUM(name, value, desc)	VMM_##name = value,
 enum vmm_exit_status {
@@ -50,5 +73,8 @@ int exit_status_from_ioctl_errno(unsigned long req, int err);
 
 /* "Exit status:" section of --help. */
 void exit_status_print_help(FILE *f);
+
+/* The same, then what `run` adds about the guest's own exit codes. */
+void exit_status_print_run_help(FILE *f);
 
 #endif /* VMM_EXIT_STATUS_H */

@@ -16,7 +16,7 @@ VMM_WARNFLAGS	:= -Wall -Wextra $(if $(WERROR),-Werror)
 VMM_CPPFLAGS	:= -I$(CURDIR)/include -D_GNU_SOURCE
 VMM_CFLAGS	:= -std=gnu11 $(VMM_OPTFLAGS) $(VMM_WARNFLAGS) -MMD -MP
 VMM_LDFLAGS	:= -g
-VMM_LDLIBS	:= -lcap
+VMM_LDLIBS	:= -lcap -lelf
 
 minivmm: $(VMM_BIN)
 

@@ -256,3 +256,51 @@ void unreadable_tmpfile(char *path)
 	fchmod(fd, 0);
 	close(fd);
 }
+
+void make_test_elf(struct test_elf *e)
+{
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->eh.e_ident, ELFMAG, SELFMAG);
+	e->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	e->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	e->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	e->eh.e_type = ET_EXEC;
+	e->eh.e_machine = EM_X86_64;
+	e->eh.e_version = EV_CURRENT;
+	e->eh.e_entry = 0x100004;
+	e->eh.e_phoff = offsetof(struct test_elf, ph);
+	e->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	e->eh.e_phentsize = sizeof(Elf64_Phdr);
+	e->eh.e_phnum = 3;
+	e->ph[0] = (Elf64_Phdr) {
+		.p_type = PT_LOAD, .p_flags = PF_R | PF_X,
+		.p_offset = offsetof(struct test_elf, code),
+		.p_vaddr = 0x100000, .p_paddr = 0x100000,
+		.p_filesz = 16, .p_memsz = 16, .p_align = 16,
+	};
+	e->ph[1] = (Elf64_Phdr) {
+		.p_type = PT_LOAD, .p_flags = PF_R | PF_W,
+		.p_offset = offsetof(struct test_elf, data),
+		.p_vaddr = 0x101000, .p_paddr = 0x101000,
+		.p_filesz = 8, .p_memsz = 0x1000, .p_align = 8,
+	};
+	/* Not PT_LOAD: ignored, even though its addresses are nonsense. */
+	e->ph[2] = (Elf64_Phdr) {
+		.p_type = PT_NOTE, .p_vaddr = 0x10, .p_paddr = 0x10,
+		.p_memsz = 0x100000000ull,
+	};
+	for (i = 0; i < 16; i++)
+		e->code[i] = 0x90 + i;
+	memcpy(e->data, "DATA1234", 8);
+}
+
+void write_tmpfile(char *path, const void *data, size_t len)
+{
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0, "mkstemp(%s)", path);
+	cr_assert_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}

@@ -3,6 +3,7 @@
 #ifndef UNIT_HELPERS_H
 #define UNIT_HELPERS_H
 
+#include <elf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,5 +79,21 @@ const char *minivmm_bin(void);
 
 /* A hex field of /proc/self/status such as "CapEff"; -1 if missing. */
 long long proc_status_hex(const char *field);
+
+/*
+ * A little ELF64 executable: a code segment of 16 bytes (0x90, 0x91, ...)
+ * at 0x100000, entry 0x100004, and a data segment at 0x101000 with
+ * "DATA1234" in the file and 0x1000 bytes in memory; then a PT_NOTE.
+ */
+struct test_elf {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[3];
+	__u8 code[16];
+	__u8 data[8];
+};
+void make_test_elf(struct test_elf *e);
+
+/* Write @len bytes to a new temporary file from template @path. */
+void write_tmpfile(char *path, const void *data, size_t len);
 
 #endif /* UNIT_HELPERS_H */

@@ -203,7 +203,7 @@ Test(cli, usage_lists_commands_and_exit_statuses)
 	}
 	cr_assert_not_null(strstr(u, "Exit status:\n"));
 	for (e = vmm_exit_statuses; e->name; e++) {
-		snprintf(line, sizeof(line), "\n  %d  %s\n", e->status, e->desc);
+		snprintf(line, sizeof(line), "\n  %3d  %s\n", e->status, e->desc);
 		cr_assert_not_null(strstr(u, line), "status %s missing", e->name);
 	}
 	free(u);

@@ -11,7 +11,8 @@ UNIT_RUNNER	:= $(UNIT_DIR)/vmm_tests
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 UNIT_OBJS	:= $(patsubst tests/unit/%.c,$(UNIT_DIR)/%.o,$(UNIT_SRCS))
 UNIT_FAKE_SO	:= $(UNIT_DIR)/fake_minivmm.so
-UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/bochs_caps.c
+UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/fake/fake_vm.c \
+		   tests/unit/bochs_caps.c
 UNIT_CPPFLAGS	:= $(VMM_CPPFLAGS) -I$(CURDIR)/vmm \
 		   -DMINIVMM_BIN_DEFAULT='"$(VMM_BIN)"' \
 		   -DFAKE_MINIVMM_SO='"$(UNIT_FAKE_SO)"' \
@@ -31,7 +32,7 @@ $(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR)
 	$(CC) $(UNIT_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 # Built from the sources directly: it needs -fPIC, the runner's objects not.
-$(UNIT_FAKE_SO): $(UNIT_FAKE_SRCS) tests/unit/bochs_caps.h \
+$(UNIT_FAKE_SO): $(UNIT_FAKE_SRCS) tests/unit/bochs_caps.h tests/unit/fake/fake.h \
 		$(wildcard include/*/*.h) | $(UNIT_DIR)
 	$(CC) $(VMM_CPPFLAGS) -std=gnu11 $(VMM_OPTFLAGS) $(VMM_WARNFLAGS) \
 		-fPIC -shared -o $@ $(UNIT_FAKE_SRCS) -ldl

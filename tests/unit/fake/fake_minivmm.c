@@ -11,6 +11,9 @@
  *   MINIVMM_FAKE_NO_CAPS=1        CHECK_CAP says 0 for every capability
  *   MINIVMM_FAKE_FEATURES=N       GET_VMX_CAPS reports these features
  *
+ * CREATE_VM and what follows (VM and vCPU fds, MINIVMM_RUN playing a
+ * script of exits) are in fake_vm.c.
+ *
  * Every fake ioctl fails with EPERM while the caller still has any
  * capability: minivmm must have dropped them all after opening.
  */
@@ -26,6 +29,7 @@
 
 #include "minivmm/vmx_caps.h"
 #include "../bochs_caps.h"
+#include "fake.h"
 
 static bool is_fake_dev(int fd)
 {
@@ -62,7 +66,7 @@ static bool has_caps(void)
 }
 
 /* The errno MINIVMM_FAKE_FAIL asks for @name, or 0. */
-static int injected_errno(const char *name)
+int fake_injected_errno(const char *name)
 {
 	const char *fail = getenv("MINIVMM_FAKE_FAIL");
 	size_t len = strlen(name);
@@ -70,6 +74,11 @@ static int injected_errno(const char *name)
 	if (fail && !strncmp(fail, name, len) && fail[len] == ':')
 		return atoi(fail + len + 1);
 	return 0;
+}
+
+int fake_check(const char *name)
+{
+	return has_caps() ? EPERM : fake_injected_errno(name);
 }
 
 static long env_long(const char *name, long def)
@@ -142,11 +151,17 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 	case MINIVMM_PROBE_VMX:
 		name = "PROBE_VMX";
 		break;
+	case MINIVMM_CREATE_VM:
+		name = "CREATE_VM";
+		break;
+	case MINIVMM_GET_VCPU_MMAP_SIZE:
+		name = "GET_VCPU_MMAP_SIZE";
+		break;
 	default:
 		errno = ENOTTY;
 		return -1;
 	}
-	err = has_caps() ? EPERM : injected_errno(name);
+	err = fake_check(name);
 	if (err) {
 		errno = err;
 		return -1;
@@ -162,6 +177,10 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 		caps->features = env_long("MINIVMM_FAKE_FEATURES",
 					  minivmm_vmx_derive_features(caps));
 		return 0;
+	case MINIVMM_CREATE_VM:
+		return fake_create_vm();
+	case MINIVMM_GET_VCPU_MMAP_SIZE:
+		return fake_vcpu_mmap_size();
 	default:
 		fake_probe((struct minivmm_vmx_probe *)arg);
 		return 0;
@@ -178,6 +197,8 @@ int ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
 
+	if (fake_vm_owns(fd))
+		return fake_vm_ioctl(fd, req, arg);
 	if (is_fake_dev(fd))
 		return fake_ioctl(req, arg);
 	if (!real_ioctl)

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ./minivmm run end to end against the fake device of fake/: the shim
+ * creates the VM and vCPU, logs what minivmm sets up, and plays a script
+ * of exits ($MINIVMM_FAKE_RUN) instead of running the guest.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <criterion/criterion.h>
+
+#include "exit_status.h"
+#include "helpers.h"
+
+/* cli; hlt; 4 more bytes to fill the 8 logged at the entry point */
+static const __u8 flat_code[] = { 0xfa, 0xf4, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90 };
+
+static char dev[] = "/tmp/minivmm-fake-XXXXXX";
+static char log_path[] = "/tmp/minivmm-fake-log-XXXXXX";
+static char flat[] = "/tmp/minivmm-flat-XXXXXX";
+static char elf[] = "/tmp/minivmm-elf-XXXXXX";
+static char env_preload[256], env_dev[64], env_log[64], env_run[512];
+static struct run_result res;
+static char *log_text;
+
+static void setup(void)
+{
+	struct test_elf e;
+	int fd;
+
+	cr_assert(access(minivmm_bin(), X_OK) == 0, "%s not built",
+		  minivmm_bin());
+	cr_assert(access(FAKE_MINIVMM_SO, R_OK) == 0,
+		  "%s not built (make unit)", FAKE_MINIVMM_SO);
+	fd = mkstemp(dev);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	fd = mkstemp(log_path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	write_tmpfile(flat, flat_code, sizeof(flat_code));
+	make_test_elf(&e);
+	write_tmpfile(elf, &e, sizeof(e));
+	snprintf(env_preload, sizeof(env_preload), "LD_PRELOAD=%s",
+		 FAKE_MINIVMM_SO);
+	snprintf(env_dev, sizeof(env_dev), "MINIVMM_FAKE_DEV=%s", dev);
+	snprintf(env_log, sizeof(env_log), "MINIVMM_FAKE_LOG=%s", log_path);
+}
+
+static void teardown(void)
+{
+	unlink(dev);
+	unlink(log_path);
+	unlink(flat);
+	unlink(elf);
+	run_result_free(&res);
+	free(log_text);
+}
+
+TestSuite(fake_run, .init = setup, .fini = teardown);
+
+#define ASAN_PRELOAD_OK	"ASAN_OPTIONS=verify_asan_link_order=0"
+
+/* Run ./minivmm -d <fake> run @args with the exit script @script. */
+#define RUN(knob, script, ...) ({					\
+	char *env_[] = { env_preload, env_dev, env_log, env_run,	\
+			 ASAN_PRELOAD_OK, knob, NULL };			\
+	char *argv_[] = { (char *)minivmm_bin(), "-d", dev, "run",	\
+			  __VA_ARGS__, NULL };				\
+	snprintf(env_run, sizeof(env_run), "MINIVMM_FAKE_RUN=%s", script); \
+	cr_assert_eq(run_prog(argv_, env_, &res), 0);			\
+	cr_assert(WIFEXITED(res.wstatus), "died: %#x", res.wstatus);	\
+	free(log_text);							\
+	log_text = slurp_path(log_path);				\
+	WEXITSTATUS(res.wstatus);					\
+})
+
+static char *slurp_path(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct membuf m;
+	char buf[4096];
+	size_t n;
+
+	cr_assert_not_null(f);
+	membuf_open(&m);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m.f);
+	fclose(f);
+	return membuf_str(&m);
+}
+
+/* The log must contain the line starting with @prefix and containing @want. */
+static void expect_log(const char *prefix, const char *want)
+{
+	const char *line;
+
+	for (line = log_text; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		char *l = strndup(line, len);
+		bool hit = starts_with(l, prefix) && strstr(l, want);
+
+		free(l);
+		if (hit)
+			return;
+	}
+	cr_assert_fail("no '%s' line with '%s' in the log:\n%s", prefix, want,
+		       log_text);
+}
+
+Test(fake_run, flat_guest_prints_and_exits)
+{
+	cr_assert_eq(RUN(NULL, "outs:0x3f8:Hello in:0x3fd:1 out:0x3f8:1:0x0a out:0xf4:1:3",
+			 flat), 3, "%s", res.err);
+	cr_assert_str_eq(res.out, "Hello\n");
+	cr_assert_str_empty(res.err);
+	expect_log("CREATE_VM", "");
+	expect_log("SET_MEMORY_REGION", "slot=0 flags=0 gpa=0 size=0x4000000 page_aligned=1");
+	expect_log("CREATE_VCPU", "id=0");
+	expect_log("SET_SREGS", "cr0=0x30 cr3=0 cr4=0 efer=0 apic_base=0xfee00900");
+	expect_log("SET_SREGS", "idt=0/0x3ff");
+	expect_log("SET_SREGS", " cs=0x1000/0x10000/0xffff/0xb/s1/p1/db0/l0/g0 ");
+	expect_log("SET_SREGS", " ds=0x1000/0x10000/0xffff/0x3/s1/p1/");
+	expect_log("SET_SREGS", " ss=0/0/0xffff/0x3/s1/p1/");
+	expect_log("SET_SREGS", " tr=0/0/0xff/0xb/s0/p1/");
+	expect_log("SET_SREGS", " ldt=0/0/0/0x2/s0/p0/db0/l0/g0/unusable");
+	expect_log("SET_REGS", "rip=0 rsp=0xfff0 rflags=0x2");
+	expect_log("CODE", "gpa=0x10000 bytes=faf4909090909090");
+	expect_log("IN", "port=0x3fd data=60");
+	/* The order of the set-up ioctls. */
+	cr_assert(strstr(log_text, "CREATE_VM") < strstr(log_text, "SET_MEMORY_REGION"));
+	cr_assert(strstr(log_text, "SET_MEMORY_REGION") < strstr(log_text, "CREATE_VCPU"));
+	cr_assert(strstr(log_text, "SET_REGS") < strstr(log_text, "RUN 1"));
+}
+
+Test(fake_run, flat_load_addr_and_mem)
+{
+	cr_assert_eq(RUN(NULL, "out:0xf4:2:0x100", "--mem", "2M",
+			 "--load-addr", "0x7c00", flat), 0, "%s", res.err);
+	expect_log("SET_MEMORY_REGION", "size=0x200000");
+	expect_log("SET_SREGS", " cs=0x7c0/0x7c00/");
+	expect_log("SET_REGS", "rip=0 rsp=0x7c00 ");
+	expect_log("CODE", "gpa=0x7c00 bytes=faf4");
+}
+
+Test(fake_run, elf_guest_long_mode)
+{
+	cr_assert_eq(RUN(NULL, "hlt", elf), VMM_EXIT_GUEST_HLT, "%s", res.err);
+	cr_assert_str_eq(res.err, "minivmm: guest halted with interrupts disabled at rip 0x100005: nothing can wake it\n");
+	expect_log("SET_SREGS", "cr0=0x80010033 cr3=0x2000 cr4=0x20 efer=0x500 apic_base=0xfee00900 gdt=0x1000/0x27 idt=0/0");
+	expect_log("SET_SREGS", " cs=0x8/0/0xffffffff/0xb/s1/p1/db0/l1/g1 ");
+	expect_log("SET_SREGS", " ds=0x10/0/0xffffffff/0x3/s1/p1/db1/l0/g1 ");
+	expect_log("SET_SREGS", " tr=0x18/0x1080/0x67/0xb/s0/p1/");
+	expect_log("SET_REGS", "rip=0x100004 rsp=0x80000 rflags=0x2");
+	expect_log("CODE", "gpa=0x100004 bytes=9495969798999a9b");
+}
+
+Test(fake_run, hlt_with_interrupts_enabled)
+{
+	cr_assert_eq(RUN(NULL, "hlt-if", elf), VMM_EXIT_GUEST_HLT_IF);
+}
+
+Test(fake_run, mmio_and_unhandled_ports)
+{
+	cr_assert_eq(RUN(NULL, "mmio-r:0xd0000000:4 mmio-w:0xd0000000:4:5 mmio-r:0xd0000000:4 "
+			 "out:0x80:1:1 out:0x80:1:2 in:0x61:2 out:0xf4:1:0", elf),
+		     0, "%s", res.err);
+	expect_log("MMIO", "addr=0xd0000000 data=ffffffff");
+	expect_log("IN", "port=0x61 data=ffff");
+	cr_assert_str_eq(res.err,
+		"minivmm: unhandled MMIO at 0xd0000000: read of 4 bytes reads all-ones (reported once per address)\n"
+		"minivmm: unhandled port 0x0080: OUT of 1 byte ignored (reported once per port)\n"
+		"minivmm: unhandled port 0x0061: IN of 2 bytes reads all-ones (reported once per port)\n");
+}
+
+Test(fake_run, hypercall_then_exit)
+{
+	cr_assert_eq(RUN(NULL, "hypercall:7 intr out:0xf4:4:0x1ff", flat), 0xff);
+	expect_log("HYPERCALL", "ret=0xffffffffffffffff");
+	cr_assert(starts_with(res.err, "minivmm: hypercall 0x7 ("), "%s", res.err);
+}
+
+Test(fake_run, fatal_exits)
+{
+	cr_assert_eq(RUN(NULL, "shutdown", flat), VMM_EXIT_GUEST_SHUTDOWN);
+	cr_assert_str_eq(res.err, "minivmm: guest shut down (triple fault) at rip 0\n");
+	cr_assert_eq(RUN(NULL, "fail-entry:0x80000021:0", flat),
+		     VMM_EXIT_ENTRY_FAILED);
+	cr_assert(starts_with(res.err, "minivmm: VM entry failed: hardware exit reason 0x80000021 (invalid guest state)"),
+		  "%s", res.err);
+	cr_assert_eq(RUN(NULL, "internal:48:0x181:0x10000", flat),
+		     VMM_EXIT_INTERNAL_ERROR);
+	cr_assert(starts_with(res.err, "minivmm: internal error: the module cannot handle VMX exit reason 48 (EPT violation)"),
+		  "%s", res.err);
+	cr_assert_eq(RUN(NULL, "reason:77", flat), VMM_EXIT_UNKNOWN_EXIT);
+	cr_assert_eq(RUN(NULL, "", flat), VMM_EXIT_IOCTL, "RUN failing");
+	cr_assert(starts_with(res.err, "minivmm: MINIVMM_RUN failed: "), "%s", res.err);
+}
+
+Test(fake_run, trace)
+{
+	cr_assert_eq(RUN(NULL, "in:0x3fd:1 out:0xf4:1:0", "--trace", flat), 0);
+	cr_assert(starts_with(res.err, "minivmm: trace: "), "%s", res.err);
+	cr_assert_not_null(strstr(res.err, ": flat, real mode, 1 segment 0x10000-0x10007, entry 0x10000, 65536 KiB of memory\n"),
+			   "%s", res.err);
+	cr_assert_not_null(strstr(res.err, "minivmm: trace: exit 1: IO IN port 0x03fd size 1 count 1 data 60\n"),
+			   "%s", res.err);
+	cr_assert_not_null(strstr(res.err, "minivmm: trace: stop: exit status 0\n"),
+			   "%s", res.err);
+	cr_assert_not_null(strstr(res.err, "minivmm: trace: 2 exits, 0 bytes on COM1,"),
+			   "%s", res.err);
+}
+
+Test(fake_run, timeout)
+{
+	struct timespec t0, t1;
+	double dt;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(RUN(NULL, "out:0x80:1:0 block", "--timeout", "0.3", flat),
+		     VMM_EXIT_TIMEOUT, "%s", res.err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_assert_geq(dt, 0.25);
+	cr_assert_lt(dt, 10);
+	cr_assert_not_null(strstr(res.err, "minivmm: timeout: guest stopped after 0.3 s\n"),
+			   "%s", res.err);
+}
+
+Test(fake_run, bad_image_creates_no_vm)
+{
+	char bad[] = "/tmp/minivmm-bad-XXXXXX";
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_CLASS] = ELFCLASS32;
+	write_tmpfile(bad, &e, sizeof(e));
+	cr_assert_eq(RUN(NULL, "", bad), VMM_EXIT_BAD_IMAGE);
+	unlink(bad);
+	cr_assert(starts_with(res.err, "minivmm: /tmp/minivmm-bad-"), "%s", res.err);
+	cr_assert_not_null(strstr(res.err, "only ELF64"), "%s", res.err);
+	cr_assert_null(strstr(log_text, "CREATE_VM"), "%s", log_text);
+
+	cr_assert_eq(RUN(NULL, "", "/nonexistent/guest.bin"), VMM_EXIT_BAD_IMAGE);
+	cr_assert_str_eq(res.err, "minivmm: /nonexistent/guest.bin: cannot open: No such file or directory\n");
+}
+
+Test(fake_run, load_addr_is_for_flat_images)
+{
+	cr_assert_eq(RUN(NULL, "", "--load-addr", "0x7c00", elf), VMM_EXIT_USAGE);
+	cr_assert(starts_with(res.err, "minivmm: run: --load-addr is for flat binaries; "),
+		  "%s", res.err);
+	cr_assert_str_empty(log_text);
+}
+
+Test(fake_run, image_too_big_for_memory)
+{
+	char big[] = "/tmp/minivmm-big-XXXXXX";
+	size_t len = 1 << 20;
+	void *zeros = calloc(1, len);
+
+	write_tmpfile(big, zeros, len);
+	free(zeros);
+	cr_assert_eq(RUN(NULL, "", "--mem", "1M", big), VMM_EXIT_BAD_IMAGE);
+	unlink(big);
+	cr_assert_not_null(strstr(res.err, ": 1048576 bytes at 0x10000 do not fit in 1024 KiB of guest memory\n"),
+			   "%s", res.err);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", "--mem", "1M", "--load-addr", "0xffff0", flat), 0,
+		     "the last 16 bytes below 1M: %s", res.err);
+}
+
+Test(fake_run, api_mismatch)
+{
+	cr_assert_eq(RUN("MINIVMM_FAKE_API=2", "", flat), VMM_EXIT_API_MISMATCH);
+	cr_assert_str_empty(log_text);
+}
+
+Test(fake_run, real_mode_needs_unrestricted_guest)
+{
+	cr_assert_eq(RUN("MINIVMM_FAKE_NO_CAPS=1", "", flat), VMM_EXIT_UNSUPPORTED);
+	cr_assert_not_null(strstr(res.err, "unrestricted guest"), "%s", res.err);
+	cr_assert_eq(RUN("MINIVMM_FAKE_NO_CAPS=1", "out:0xf4:1:0", elf), 0,
+		     "long mode does not need it: %s", res.err);
+}
+
+Test(fake_run, create_vm_fails)
+{
+	char knob[64];
+
+	snprintf(knob, sizeof(knob), "MINIVMM_FAKE_FAIL=CREATE_VM:%d", EBUSY);
+	cr_assert_eq(RUN(knob, "", flat), VMM_EXIT_IOCTL);
+	cr_assert(starts_with(res.err, "minivmm: MINIVMM_CREATE_VM failed: "),
+		  "%s", res.err);
+}
+
+Test(fake_run, vm_ioctls_run_without_privileges)
+{
+	/* The shim fails every ioctl with EPERM while caps remain. */
+	if (geteuid() != 0)
+		cr_skip_test("not root: nothing to drop");
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", elf), 0, "%s", res.err);
+}

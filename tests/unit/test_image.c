@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Guest image loading: ELF64 (built here, in memory) and flat binaries. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <criterion/criterion.h>
+
+#include "boot.h"
+#include "exit_status.h"
+#include "guest_mem.h"
+#include "helpers.h"
+#include "image.h"
+
+#define MEM_SIZE	(2ull << 20)
+
+static struct guest_mem mem;
+static struct membuf errb;
+
+static void setup(void)
+{
+	cr_assert_eq(guest_mem_alloc(&mem, MEM_SIZE), 0);
+	/* Not zero, so the loader's zeroing of .bss shows. */
+	memset(mem.host, 0xcc, mem.size);
+	membuf_open(&errb);
+}
+
+static void teardown(void)
+{
+	guest_mem_free(&mem);
+	if (errb.f)
+		free(membuf_str(&errb));
+}
+
+TestSuite(image, .init = setup, .fini = teardown);
+
+static struct image as_image(void *data, size_t size)
+{
+	return (struct image) { .path = "test.elf", .data = data, .size = size };
+}
+
+/* Load @e, expect failure and a message containing @want. */
+static void expect_elf_error(struct test_elf *e, const char *want)
+{
+	struct image img = as_image(e, sizeof(*e));
+	struct image_info info;
+	char *msg;
+
+	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	msg = membuf_str(&errb);
+	cr_assert(starts_with(msg, "minivmm: test.elf: "), "%s", msg);
+	cr_assert_not_null(strstr(msg, want), "want '%s' in: %s", want, msg);
+	cr_assert_eq(strchr(msg, '\n'), msg + strlen(msg) - 1, "one line: %s", msg);
+	free(msg);
+}
+
+Test(image, kind)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	cr_assert_eq(image_kind(&e, sizeof(e)), IMAGE_ELF);
+	cr_assert_eq(image_kind("\x7f" "EL", 3), IMAGE_FLAT);
+	cr_assert_eq(image_kind("\xfa\xf4", 2), IMAGE_FLAT);
+	cr_assert_eq(image_kind("MZ\x90\x00", 4), IMAGE_FLAT);
+}
+
+Test(image, elf_segments_copied_and_bss_zeroed)
+{
+	struct test_elf e;
+	struct image img;
+	struct image_info info;
+	__u8 *p = mem.host;
+	unsigned int i;
+
+	make_test_elf(&e);
+	img = as_image(&e, sizeof(e));
+	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f), 0);
+	cr_assert_eq(info.kind, IMAGE_ELF);
+	cr_assert_eq(info.entry, 0x100004);
+	cr_assert_eq(info.start, 0x100000);
+	cr_assert_eq(info.end, 0x102000);
+	cr_assert_eq(info.nr_segments, 2);
+	cr_assert_arr_eq(p + 0x100000, e.code, 16);
+	cr_assert_eq(p[0x100010], 0xcc, "past the code segment: untouched");
+	cr_assert_arr_eq(p + 0x101000, "DATA1234", 8);
+	for (i = 8; i < 0x1000; i++)
+		cr_assert_eq(p[0x101000 + i], 0, "bss byte %#x not zeroed", i);
+	cr_assert_eq(p[0x102000], 0xcc);
+	cr_assert_eq(p[0x10], 0xcc, "PT_NOTE loaded");
+}
+
+Test(image, elf_rejects_32bit)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_CLASS] = ELFCLASS32;
+	expect_elf_error(&e, "only ELF64");
+}
+
+Test(image, elf_rejects_other_machine)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_machine = EM_AARCH64;
+	expect_elf_error(&e, "not an x86-64 ELF");
+}
+
+Test(image, elf_rejects_pie)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_type = ET_DYN;
+	expect_elf_error(&e, "ET_EXEC");
+}
+
+Test(image, elf_rejects_low_segment)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[0].p_vaddr = e.ph[0].p_paddr = 0x7f000;
+	e.eh.e_entry = 0x7f000;
+	expect_elf_error(&e, "must load at or above 0x80000");
+}
+
+Test(image, elf_rejects_segment_past_memory)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[1].p_memsz = MEM_SIZE;
+	expect_elf_error(&e, "does not fit in 2048 KiB of guest memory");
+}
+
+Test(image, elf_rejects_wrapping_segment)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[1].p_vaddr = e.ph[1].p_paddr = ~0ull - 4;
+	expect_elf_error(&e, "does not fit");
+}
+
+Test(image, elf_rejects_vaddr_ne_paddr)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[0].p_vaddr = 0xffffffff80100000ull;
+	expect_elf_error(&e, "identity-maps");
+}
+
+Test(image, elf_rejects_filesz_gt_memsz)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[1].p_memsz = 4;
+	expect_elf_error(&e, "exceeds memory size");
+}
+
+Test(image, elf_rejects_data_past_file)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[1].p_filesz = 64;
+	e.ph[1].p_memsz = 64;
+	expect_elf_error(&e, "past the end of the file");
+}
+
+Test(image, elf_rejects_entry_outside_segments)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_entry = 0x100010;
+	expect_elf_error(&e, "entry point 0x100010 is not in a loaded segment");
+}
+
+Test(image, elf_rejects_no_load_segment)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.ph[0].p_type = PT_NULL;
+	e.ph[1].p_type = PT_NULL;
+	expect_elf_error(&e, "no loadable segment");
+}
+
+Test(image, elf_rejects_truncated)
+{
+	struct test_elf e;
+	struct image img;
+	struct image_info info;
+
+	make_test_elf(&e);
+	img = as_image(&e, 40);		/* half an ELF header */
+	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+}
+
+Test(image, flat_default_address)
+{
+	static const __u8 code[] = { 0xfa, 0xeb, 0xfe };	/* cli; jmp . */
+	struct image img = as_image((void *)code, sizeof(code));
+	struct image_info info;
+	__u8 *p = mem.host;
+
+	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f), 0);
+	cr_assert_eq(info.kind, IMAGE_FLAT);
+	cr_assert_eq(info.entry, 0x10000);
+	cr_assert_eq(info.start, 0x10000);
+	cr_assert_eq(info.end, 0x10003);
+	cr_assert_arr_eq(p + 0x10000, code, sizeof(code));
+	cr_assert_eq(p[0xffff], 0xcc);
+	cr_assert_eq(p[0x10003], 0xcc);
+}
+
+Test(image, flat_load_addr)
+{
+	static const __u8 code[] = { 0xf4 };
+	struct image img = as_image((void *)code, sizeof(code));
+	struct image_info info;
+
+	cr_assert_eq(image_load_flat(&img, 0x7c00, &mem, &info, errb.f), 0);
+	cr_assert_eq(((__u8 *)mem.host)[0x7c00], 0xf4);
+	cr_assert_eq(info.entry, 0x7c00);
+}
+
+Test(image, flat_rejects_bad_address)
+{
+	static const __u8 code[] = { 0xf4 };
+	struct image img = as_image((void *)code, sizeof(code));
+	struct image_info info;
+	char *msg;
+
+	cr_assert_eq(image_load_flat(&img, 0x10008, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	cr_assert_eq(image_load_flat(&img, 0x100000, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	msg = membuf_str(&errb);
+	cr_assert_not_null(strstr(msg, "multiple of 16 up to 0xffff0"), "%s", msg);
+	free(msg);
+}
+
+Test(image, flat_rejects_too_big)
+{
+	struct image img = { .path = "big.bin", .size = MEM_SIZE };
+	struct image_info info;
+	char *msg;
+
+	img.data = calloc(1, img.size);
+	cr_assert_eq(image_load_flat(&img, 0x10000, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	free(img.data);
+	msg = membuf_str(&errb);
+	cr_assert_str_eq(msg, "minivmm: big.bin: 2097152 bytes at 0x10000 do not fit in 2048 KiB of guest memory\n");
+	free(msg);
+}
+
+Test(image, read_file)
+{
+	char path[] = "/tmp/minivmm-image-XXXXXX";
+	int fd = mkstemp(path);
+	struct image img;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "\xfa\xf4", 2), 2);
+	close(fd);
+	cr_assert_eq(image_read(path, &img, errb.f), 0);
+	cr_assert_eq(img.size, 2);
+	cr_assert_arr_eq(img.data, "\xfa\xf4", 2);
+	image_free(&img);
+
+	truncate(path, 0);
+	cr_assert_eq(image_read(path, &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	unlink(path);
+	cr_assert_eq(image_read(path, &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	cr_assert_eq(image_read("/", &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	{
+		char *msg = membuf_str(&errb), want[128];
+
+		snprintf(want, sizeof(want), "minivmm: %s: empty image\n", path);
+		cr_assert(starts_with(msg, want), "%s", msg);
+		cr_assert_not_null(strstr(msg, ": cannot open: No such file or directory\n"), "%s", msg);
+		cr_assert_not_null(strstr(msg, "minivmm: /: not a regular file\n"), "%s", msg);
+		free(msg);
+	}
+}

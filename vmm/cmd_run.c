@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] IMAGE */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "cli.h"
+#include "debug_exit.h"
+#include "dev.h"
+#include "die.h"
+#include "errors.h"
+#include "exit_status.h"
+#include "guest_mem.h"
+#include "image.h"
+#include "mmio.h"
+#include "pio.h"
+#include "privs.h"
+#include "run.h"
+#include "serial.h"
+#include "vcpu.h"
+
+struct vm {
+	int dev_fd;
+	int vm_fd;
+	struct guest_mem mem;
+	struct image_info info;
+	struct vcpu vcpu;
+	struct serial com1;
+};
+
+/* Read and load the image into fresh guest memory: 0 or an exit status. */
+static int run_load_image(struct vm *vm, const struct run_opts *opts)
+{
+	struct image img;
+	int ret;
+
+	ret = image_read(opts->image, &img, stderr);
+	if (ret)
+		return ret;
+	if (opts->load_addr_set &&
+	    image_kind(img.data, img.size) == IMAGE_ELF) {
+		fprintf(stderr, VMM_PROG ": run: --load-addr is for flat binaries; %s is an ELF image\n",
+			opts->image);
+		image_free(&img);
+		return VMM_EXIT_USAGE;
+	}
+	ret = guest_mem_alloc(&vm->mem, opts->mem_size);
+	if (ret)
+		die(VMM_EXIT_ERROR, "cannot allocate %llu KiB of guest memory: %s",
+		    (unsigned long long)(opts->mem_size >> 10), strerror(-ret));
+	ret = image_load(&img, opts->load_addr, &vm->mem, &vm->info, stderr);
+	image_free(&img);
+	return ret;
+}
+
+static void run_check_module(int dev_fd, const struct image_info *info)
+{
+	int api = dev_ioctl(dev_fd, MINIVMM_GET_API_VERSION, 0);
+
+	if (api != MINIVMM_API_VERSION) {
+		fflush(stdout);
+		exit(report_api_mismatch(stderr, api, MINIVMM_API_VERSION));
+	}
+	if (info->kind == IMAGE_FLAT &&
+	    !dev_ioctl(dev_fd, MINIVMM_CHECK_CAP,
+		       MINIVMM_CAP_UNRESTRICTED_GUEST))
+		die(VMM_EXIT_UNSUPPORTED,
+		    "flat images start in real mode, which needs VT-x \"unrestricted guest\": MINIVMM_CHECK_CAP(MINIVMM_CAP_UNRESTRICTED_GUEST) is 0");
+}
+
+/* The VM, its memory as slot 0, vCPU 0 and its initial state. */
+static void run_create_vm(struct vm *vm)
+{
+	struct minivmm_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uintptr_t)vm->mem.host,
+	};
+	struct minivmm_sregs sregs;
+	struct minivmm_regs regs;
+
+	vm->vm_fd = dev_ioctl(vm->dev_fd, MINIVMM_CREATE_VM, 0);
+	dev_ioctl(vm->vm_fd, MINIVMM_SET_MEMORY_REGION, &region);
+	vcpu_create(&vm->vcpu, vm->dev_fd, vm->vm_fd);
+
+	dev_ioctl(vm->vcpu.fd, MINIVMM_GET_SREGS, &sregs);
+	if (vm->info.kind == IMAGE_ELF) {
+		if (boot_long_mode(&vm->mem, vm->info.entry, &sregs, &regs))
+			die(VMM_EXIT_BAD_IMAGE, "guest memory too small for the boot page tables");
+	} else {
+		boot_real_mode(vm->info.entry, &sregs, &regs);
+	}
+	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_SREGS, &sregs);
+	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_REGS, &regs);
+}
+
+static void run_setup_devices(struct vm *vm)
+{
+	int ret;
+
+	ret = serial__setup(&vm->com1, SERIAL_COM1_BASE, stdout);
+	if (!ret)
+		ret = debug_exit__setup();
+	if (ret)
+		die(VMM_EXIT_ERROR, "cannot register the devices' ports: %s",
+		    strerror(-ret));
+}
+
+static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
+{
+	fprintf(stderr, VMM_PROG ": trace: %s: %s, %u segment%s %#llx-%#llx, entry %#llx, %llu KiB of memory\n",
+		opts->image, image_kind_name(vm->info.kind),
+		vm->info.nr_segments, vm->info.nr_segments == 1 ? "" : "s",
+		(unsigned long long)vm->info.start,
+		(unsigned long long)vm->info.end - 1,
+		(unsigned long long)vm->info.entry,
+		(unsigned long long)(vm->mem.size >> 10));
+}
+
+static void run_trace_end(const struct vm *vm)
+{
+	fprintf(stderr, VMM_PROG ": trace: %llu exits, %llu bytes on COM1, %llu accesses to %u unhandled ports, %llu unhandled MMIO accesses\n",
+		vm->vcpu.exits, vm->com1.tx_bytes, pio__unhandled_accesses(),
+		pio__unhandled_ports(), mmio__unhandled_accesses());
+}
+
+static void run_destroy_vm(struct vm *vm)
+{
+	vcpu_arm_timeout(&vm->vcpu, 0);
+	if (vm->vcpu.run)
+		munmap(vm->vcpu.run, vm->vcpu.run_size);
+	close(vm->vcpu.fd);
+	close(vm->vm_fd);
+	guest_mem_free(&vm->mem);
+}
+
+int cmd_run(const struct cli_opts *cli, int argc, char **argv)
+{
+	struct run_opts opts;
+	struct vm vm = { .vm_fd = -1 };
+	int ret;
+
+	ret = run_parse_args(argc, argv, &opts, stderr);
+	if (ret)
+		return ret;
+	if (opts.help) {
+		run_print_usage(stdout);
+		return VMM_EXIT_OK;
+	}
+
+	vm.dev_fd = dev_open(cli->device);
+	privs_drop_all();
+	/* Only now, unprivileged: the image path is the user's to choose. */
+	ret = run_load_image(&vm, &opts);
+	if (ret)
+		return ret;
+	run_check_module(vm.dev_fd, &vm.info);
+	run_create_vm(&vm);
+	run_setup_devices(&vm);
+
+	vm.vcpu.trace = opts.trace;
+	if (opts.trace)
+		run_trace_start(&vm, &opts);
+	ret = vcpu_arm_timeout(&vm.vcpu, opts.timeout);
+	if (ret)
+		die(VMM_EXIT_ERROR, "cannot arm the timeout: %s", strerror(-ret));
+	ret = vcpu_run(&vm.vcpu);
+	if (opts.trace)
+		run_trace_end(&vm);
+
+	run_destroy_vm(&vm);
+	close(vm.dev_fd);
+	return ret;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The debug-exit port: an OUT of N (1, 2 or 4 bytes) to port 0xf4 ends
+ * the run and minivmm exits with status N & 0xff (the guest's own code).
+ * An IN reads all-ones.
+ */
+#ifndef VMM_DEBUG_EXIT_H
+#define VMM_DEBUG_EXIT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+struct vcpu;
+
+#define DEBUG_EXIT_PORT		0xf4
+#define DEBUG_EXIT_NR_PORTS	4
+
+/* Register the port: 0 or -errno. */
+int debug_exit__setup(void);
+
+void debug_exit__io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
+		    bool is_write, void *opaque);
+
+#endif /* VMM_DEBUG_EXIT_H */

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "die.h"
+#include "exit_status.h"
+#include "image.h"
+
+static int __attribute__((format(printf, 3, 4)))
+image_error(FILE *err, const struct image *img, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(err, VMM_PROG ": %s: ", img->path);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+	return VMM_EXIT_BAD_IMAGE;
+}
+
+int image_read(const char *path, struct image *img, FILE *err)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t n;
+	int fd;
+
+	*img = (struct image) { .path = path };
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return image_error(err, img, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return image_error(err, img, "not a regular file");
+	}
+	if (!st.st_size) {
+		close(fd);
+		return image_error(err, img, "empty image");
+	}
+	img->data = malloc(st.st_size);
+	if (!img->data) {
+		close(fd);
+		return image_error(err, img, "cannot read: %s", strerror(ENOMEM));
+	}
+	while (done < (size_t)st.st_size) {
+		n = read(fd, (char *)img->data + done, st.st_size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			close(fd);
+			image_free(img);
+			return image_error(err, img, "cannot read: %s",
+					   strerror(e));
+		}
+		done += n;
+	}
+	close(fd);
+	img->size = done;
+	return 0;
+}
+
+void image_free(struct image *img)
+{
+	free(img->data);
+	img->data = NULL;
+	img->size = 0;
+}
+
+enum image_kind image_kind(const void *data, size_t size)
+{
+	return size >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG) ?
+	       IMAGE_ELF : IMAGE_FLAT;
+}
+
+const char *image_kind_name(enum image_kind kind)
+{
+	return kind == IMAGE_ELF ? "ELF64, long mode" : "flat, real mode";
+}
+
+/* Check the PT_LOAD @ph and copy it into @mem. */
+static int image_load_segment(const struct image *img, const GElf_Phdr *ph,
+			      unsigned int idx, const struct guest_mem *mem,
+			      FILE *err)
+{
+	__u8 *dst;
+
+	if (ph->p_filesz > ph->p_memsz)
+		return image_error(err, img, "segment %u: file size %#llx exceeds memory size %#llx",
+				   idx, (unsigned long long)ph->p_filesz,
+				   (unsigned long long)ph->p_memsz);
+	if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
+		return image_error(err, img, "segment %u: data past the end of the file",
+				   idx);
+	if (ph->p_vaddr != ph->p_paddr)
+		return image_error(err, img, "segment %u: virtual address %#llx != physical %#llx; minivmm identity-maps the first 4 GiB",
+				   idx, (unsigned long long)ph->p_vaddr,
+				   (unsigned long long)ph->p_paddr);
+	if (ph->p_paddr < BOOT_ELF_MIN_ADDR)
+		return image_error(err, img, "segment %u at %#llx: ELF images must load at or above %#llx (below are minivmm's page tables, GDT and stack)",
+				   idx, (unsigned long long)ph->p_paddr,
+				   BOOT_ELF_MIN_ADDR);
+	dst = guest_mem_ptr(mem, ph->p_paddr, ph->p_memsz);
+	if (!dst)
+		return image_error(err, img, "segment %u (%#llx-%#llx) does not fit in %llu KiB of guest memory",
+				   idx, (unsigned long long)ph->p_paddr,
+				   (unsigned long long)(ph->p_paddr + ph->p_memsz - 1),
+				   (unsigned long long)(mem->size >> 10));
+	memcpy(dst, (const char *)img->data + ph->p_offset, ph->p_filesz);
+	memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
+	return 0;
+}
+
+/* Validate the ELF header of @e. */
+static int image_check_ehdr(const struct image *img, Elf *e, GElf_Ehdr *eh,
+			    FILE *err)
+{
+	const char *ident = elf_getident(e, NULL);
+
+	if (elf_kind(e) != ELF_K_ELF || !ident || !gelf_getehdr(e, eh))
+		return image_error(err, img, "bad ELF header: %s",
+				   elf_errmsg(-1));
+	if (ident[EI_CLASS] != ELFCLASS64)
+		return image_error(err, img, "a 32-bit ELF: only ELF64 images are supported");
+	if (ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_X86_64)
+		return image_error(err, img, "not an x86-64 ELF (machine %u)",
+				   eh->e_machine);
+	if (eh->e_type != ET_EXEC)
+		return image_error(err, img, "not a fixed-address executable (ELF type %u, want ET_EXEC): link it static, without -pie",
+				   eh->e_type);
+	return 0;
+}
+
+int image_load_elf(const struct image *img, const struct guest_mem *mem,
+		   struct image_info *info, FILE *err)
+{
+	bool entry_ok = false;
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
+	size_t i, phnum;
+	Elf *e;
+	int ret;
+
+	*info = (struct image_info) { .kind = IMAGE_ELF, .start = ~0ull };
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return image_error(err, img, "libelf: %s", elf_errmsg(-1));
+	e = elf_memory(img->data, img->size);
+	if (!e)
+		return image_error(err, img, "bad ELF: %s", elf_errmsg(-1));
+
+	ret = image_check_ehdr(img, e, &eh, err);
+	if (ret)
+		goto out;
+	if (elf_getphdrnum(e, &phnum)) {
+		ret = image_error(err, img, "bad program headers: %s",
+				  elf_errmsg(-1));
+		goto out;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(e, i, &ph)) {
+			ret = image_error(err, img, "bad program header %zu: %s",
+					  i, elf_errmsg(-1));
+			goto out;
+		}
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
+			continue;
+		ret = image_load_segment(img, &ph, i, mem, err);
+		if (ret)
+			goto out;
+		info->nr_segments++;
+		if (ph.p_paddr < info->start)
+			info->start = ph.p_paddr;
+		if (ph.p_paddr + ph.p_memsz > info->end)
+			info->end = ph.p_paddr + ph.p_memsz;
+		if (eh.e_entry >= ph.p_paddr &&
+		    eh.e_entry - ph.p_paddr < ph.p_memsz)
+			entry_ok = true;
+	}
+	if (!info->nr_segments) {
+		ret = image_error(err, img, "no loadable segment");
+		goto out;
+	}
+	if (!entry_ok || eh.e_entry >= BOOT_IDENTITY_MAP_END) {
+		ret = image_error(err, img, "entry point %#llx is not in a loaded segment",
+				  (unsigned long long)eh.e_entry);
+		goto out;
+	}
+	info->entry = eh.e_entry;
+out:
+	elf_end(e);
+	return ret;
+}
+
+int image_load_flat(const struct image *img, __u64 load_addr,
+		    const struct guest_mem *mem, struct image_info *info,
+		    FILE *err)
+{
+	void *dst;
+
+	*info = (struct image_info) { .kind = IMAGE_FLAT };
+	if (load_addr % 16 || load_addr > BOOT_FLAT_MAX_LOAD_ADDR)
+		return image_error(err, img, "load address %#llx: flat images start in real mode at CS:0, so it must be a multiple of 16 up to %#llx",
+				   (unsigned long long)load_addr,
+				   BOOT_FLAT_MAX_LOAD_ADDR);
+	dst = guest_mem_ptr(mem, load_addr, img->size);
+	if (!dst)
+		return image_error(err, img, "%zu bytes at %#llx do not fit in %llu KiB of guest memory",
+				   img->size, (unsigned long long)load_addr,
+				   (unsigned long long)(mem->size >> 10));
+	memcpy(dst, img->data, img->size);
+	info->entry = info->start = load_addr;
+	info->end = load_addr + img->size;
+	info->nr_segments = 1;
+	return 0;
+}
+
+int image_load(const struct image *img, __u64 load_addr,
+	       const struct guest_mem *mem, struct image_info *info, FILE *err)
+{
+	if (image_kind(img->data, img->size) == IMAGE_ELF)
+		return image_load_elf(img, mem, info, err);
+	return image_load_flat(img, load_addr, mem, info, err);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest images: read one, tell ELF64 from flat binaries by its bytes, and
+ * load it into guest memory. Errors are one line on @err, and the loaders
+ * then return VMM_EXIT_BAD_IMAGE.
+ */
+#ifndef VMM_IMAGE_H
+#define VMM_IMAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "guest_mem.h"
+
+enum image_kind {
+	IMAGE_FLAT,		/* anything that is not ELF: real mode */
+	IMAGE_ELF,		/* starts with \177ELF: must be ELF64 x86-64 */
+};
+
+struct image {
+	const char *path;	/* for messages */
+	void *data;
+	size_t size;
+};
+
+/* Where the image went and where it starts. */
+struct image_info {
+	enum image_kind kind;
+	__u64 entry;		/* ELF e_entry; flat: the load address */
+	__u64 start, end;	/* lowest and past-the-highest loaded address */
+	unsigned int nr_segments;
+};
+
+/* Read @path whole: 0 or VMM_EXIT_BAD_IMAGE. */
+int image_read(const char *path, struct image *img, FILE *err);
+void image_free(struct image *img);
+
+enum image_kind image_kind(const void *data, size_t size);
+const char *image_kind_name(enum image_kind kind);
+
+/*
+ * Copy each PT_LOAD to its p_paddr and zero the rest of its p_memsz. The
+ * segments must lie in [BOOT_ELF_MIN_ADDR, memory size) with p_vaddr ==
+ * p_paddr (the boot page tables identity-map), and e_entry inside one.
+ */
+int image_load_elf(const struct image *img, const struct guest_mem *mem,
+		   struct image_info *info, FILE *err);
+
+/* Copy the whole file to @load_addr (a multiple of 16, below 1 MiB). */
+int image_load_flat(const struct image *img, __u64 load_addr,
+		    const struct guest_mem *mem, struct image_info *info,
+		    FILE *err);
+
+/* image_kind() and the matching loader (@load_addr: flat only). */
+int image_load(const struct image *img, __u64 load_addr,
+	       const struct guest_mem *mem, struct image_info *info, FILE *err);
+
+#endif /* VMM_IMAGE_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `minivmm run`: boot a guest image in a VM with one vCPU. */
+#ifndef VMM_RUN_H
+#define VMM_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+struct run_opts {
+	bool help;
+	bool trace;
+	__u64 mem_size;		/* bytes */
+	double timeout;		/* seconds, 0 = none */
+	bool load_addr_set;
+	__u64 load_addr;	/* flat images */
+	const char *image;
+};
+
+/* argv[0] is "run". Returns 0 or VMM_EXIT_USAGE (message on @err). */
+int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err);
+void run_print_usage(FILE *f);
+
+/*
+ * A number, decimal or 0x-hex, with an optional K, M or G suffix
+ * (binary: K = 1024). 0, or -EINVAL (not such a number) or -ERANGE.
+ */
+int parse_size(const char *s, __u64 *out);
+
+/* --mem: parse_size(), a multiple of 4 KiB, at least 1 MiB. */
+int run_parse_mem(const char *s, __u64 *out, FILE *err);
+/* --timeout: seconds, fractions allowed, 0 = none. */
+int run_parse_timeout(const char *s, double *out, FILE *err);
+
+#endif /* VMM_RUN_H */

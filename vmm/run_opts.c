@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `minivmm run` options: parsing and help. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "boot.h"
+#include "die.h"
+#include "exit_status.h"
+#include "guest_mem.h"
+#include "options.h"
+#include "run.h"
+
+/* 100 years: far from what time_t and struct itimerval hold. */
+#define RUN_TIMEOUT_MAX	(100.0 * 365 * 24 * 3600)
+
+static const struct option run_long_opts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "mem",	required_argument,	NULL, 'm' },
+	{ "timeout",	required_argument,	NULL, 't' },
+	{ "load-addr",	required_argument,	NULL, 'l' },
+	{ "trace",	no_argument,		NULL, 'T' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+void run_print_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " VMM_PROG " [-d DEVICE] run [OPTIONS] IMAGE\n"
+		"\n"
+		"Boot IMAGE in a new VM with one vCPU, a 16550 UART on COM1 (0x3f8, output\n"
+		"to stdout) and the debug-exit port 0xf4, until the guest exits.\n"
+		"\n"
+		"  -m, --mem SIZE        guest memory at guest-physical 0; K, M or G suffix;\n"
+		"                        a multiple of 4K, at least 1M (default 64M)\n"
+		"  -t, --timeout SECS    stop the guest after SECS seconds (fractions allowed;\n"
+		"                        0 = never, the default) and exit with 124\n"
+		"  -l, --load-addr ADDR  flat images: where to load (default 0x10000); a\n"
+		"                        multiple of 16 up to 0xffff0\n"
+		"      --trace           print every VM exit on stderr\n"
+		"  -h, --help            show this help and exit\n"
+		"\n"
+		"Images:\n"
+		"  ELF64 (x86-64, ET_EXEC): each PT_LOAD is copied to its physical address\n"
+		"    (at or above 0x80000) and the guest starts at e_entry in 64-bit long\n"
+		"    mode with the first 4 GiB identity-mapped (2 MiB pages). minivmm puts\n"
+		"    its GDT at 0x1000, TSS at 0x1080, page tables at 0x2000-0x7fff and the\n"
+		"    stack below 0x80000 (RSP = 0x80000). No IDT, no SSE.\n"
+		"  anything else: a flat binary loaded at 0x10000 (or --load-addr) and\n"
+		"    started in real mode at CS:IP = load/16:0, DS = ES = FS = GS = CS,\n"
+		"    SS:SP = 0:min(load, 0xfff0). There is no BIOS.\n"
+		"\n"
+		"Devices: COM1 THR writes go to stdout; LSR always says the transmitter is\n"
+		"empty; nothing is ever received. An OUT of N to port 0xf4 ends the run\n"
+		"with exit status N & 0xff. Other ports read all-ones and ignore writes,\n"
+		"as does MMIO outside guest memory; each is reported once on stderr.\n"
+		"HLT stops the guest (no interrupt sources yet), as do a triple fault and\n"
+		"failed VM entries; hypercalls (VMCALL) are printed and return -1.\n"
+		"\n");
+	exit_status_print_run_help(f);
+}
+
+int parse_size(const char *s, __u64 *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)*s))	/* no sign, no blanks */
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (end == s)
+		return -EINVAL;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (shift && end[1])
+		return -EINVAL;
+	if (shift && v > (~0ull >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int run_parse_mem(const char *s, __u64 *out, FILE *err)
+{
+	__u64 v;
+	int ret = parse_size(s, &v);
+
+	if (ret) {
+		fprintf(err, VMM_PROG ": run: --mem '%s': %s; want e.g. 64M\n",
+			s, ret == -ERANGE ? "too large" : "not a size");
+		return VMM_EXIT_USAGE;
+	}
+	if (v % GUEST_PAGE_SIZE) {
+		fprintf(err, VMM_PROG ": run: --mem '%s': not a multiple of 4K\n", s);
+		return VMM_EXIT_USAGE;
+	}
+	if (v < GUEST_MEM_MIN) {
+		fprintf(err, VMM_PROG ": run: --mem '%s': less than the minimum, 1M\n", s);
+		return VMM_EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+int run_parse_timeout(const char *s, double *out, FILE *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v < 0 ||
+	    v > RUN_TIMEOUT_MAX || isspace((unsigned char)*s)) {
+		fprintf(err, VMM_PROG ": run: --timeout '%s': not a number of seconds\n", s);
+		return VMM_EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static int run_parse_load_addr(const char *s, __u64 *out, FILE *err)
+{
+	if (parse_size(s, out)) {
+		fprintf(err, VMM_PROG ": run: --load-addr '%s': not an address\n", s);
+		return VMM_EXIT_USAGE;
+	}
+	if (*out % 16 || *out > BOOT_FLAT_MAX_LOAD_ADDR) {
+		fprintf(err, VMM_PROG ": run: --load-addr '%s': must be a multiple of 16 up to %#llx (real mode)\n",
+			s, BOOT_FLAT_MAX_LOAD_ADDR);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
+{
+	struct options o = {
+		.argc = argc,
+		.argv = argv,
+		.optstring = "hm:t:l:",
+		.longopts = run_long_opts,
+		.help_cmd = "run ",
+	};
+	int c, ret = 0;
+
+	*opts = (struct run_opts) {
+		.mem_size = GUEST_MEM_DEFAULT,
+		.load_addr = BOOT_FLAT_LOAD_ADDR,
+	};
+	options_begin(&o);
+	while ((c = options_next(&o, err)) != -1) {
+		switch (c) {
+		case 'h':
+			opts->help = true;
+			return 0;
+		case 'm':
+			ret = run_parse_mem(optarg, &opts->mem_size, err);
+			break;
+		case 't':
+			ret = run_parse_timeout(optarg, &opts->timeout, err);
+			break;
+		case 'l':
+			ret = run_parse_load_addr(optarg, &opts->load_addr, err);
+			opts->load_addr_set = true;
+			break;
+		case 'T':
+			opts->trace = true;
+			break;
+		default:
+			return VMM_EXIT_USAGE;
+		}
+		if (ret)
+			return ret;
+	}
+	if (optind >= argc) {
+		fprintf(err, VMM_PROG ": run: no image given; see '" VMM_PROG
+			" run --help'\n");
+		return VMM_EXIT_USAGE;
+	}
+	opts->image = argv[optind++];
+	if (optind < argc) {
+		fprintf(err, VMM_PROG ": run: unexpected argument '%s'; see '"
+			VMM_PROG " run --help'\n", argv[optind]);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
