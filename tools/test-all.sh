@@ -6,8 +6,8 @@
 #   2. build         ./minivmm and the guest images
 #   3. unit          criterion unit tests of the userspace logic
 #   4. kbuild        minivmm.ko against Debian's 6.1 and 6.12 headers, W=1
-#   5. emulator      Bochs (VT-x): suites vmx and vm (1 CPU) and smp (2 CPUs,
-#                    another CPU model); QEMU TCG (no VT-x): suite novmx
+#   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU) and smp (2
+#                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx
 #
 # Every part prints "PASS name" / "FAIL name: why" lines (criterion prints
 # its own summary, counted from its Synthesis line). A part that cannot run
@@ -74,6 +74,8 @@ part emu-bochs-vmx make -s emu EMU=bochs SUITE=vmx CPUS=1 CPU_MODEL=corei7_haswe
 count_lines "$logs/emu-bochs-vmx.log"
 part emu-bochs-vm make -s emu EMU=bochs SUITE=vm CPUS=1 CPU_MODEL=corei7_haswell_4770
 count_lines "$logs/emu-bochs-vm.log"
+part emu-bochs-run make -s emu EMU=bochs SUITE=run CPUS=1 CPU_MODEL=corei7_haswell_4770
+count_lines "$logs/emu-bochs-run.log"
 part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult
 count_lines "$logs/emu-bochs-smp.log"
 part emu-qemu-novmx make -s emu EMU=qemu SUITE=novmx

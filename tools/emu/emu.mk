@@ -72,7 +72,7 @@ $(EMU_KO): $(wildcard kmod/*.c kmod/*.h kmod/Kbuild include/*/*.h) \
 		  echo "emu: cannot build $@ (log: $(EMU_DIR)/kbuild.log)"; exit 1; }
 endif
 ifeq ($(MINIVMM_BIN),$(CURDIR)/minivmm)
-EMU_INITRD_DEPS	+= $(MINIVMM_BIN)
+EMU_INITRD_DEPS	+= $(MINIVMM_BIN) guests
 endif
 
 emu-initramfs: $(EMU_INITRD)
@@ -82,7 +82,9 @@ emu-initramfs: $(EMU_INITRD)
 # EMU_EXTRA) and a stale one would test the wrong thing.
 $(EMU_INITRD): $(EMU_STOCK) $(EMU_INITRD_DEPS) FORCE
 	tools/emu/mkinitramfs.sh -o $@ -k $(EMU_KIMG) -K $(KVER61) \
-		-m $(EMU_KO) -b $(MINIVMM_BIN) $(foreach x,$(EMU_EXTRA),-x $(x))
+		-m $(EMU_KO) -b $(MINIVMM_BIN) $(foreach x,$(EMU_EXTRA),-x $(x)) \
+		$$(for g in guest-images/*.bin guest-images/*.elf; do \
+			[ -e "$$g" ] && echo "-x $$g:/guests/$${g##*/}"; done)
 
 # emu_run EMULATOR,SUITE,OUTDIR: boot one suite; the verdict is run.py's
 # output and exit status.
