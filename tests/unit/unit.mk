@@ -9,7 +9,8 @@
 UNIT_DIR	:= $(BUILD)/tests/unit
 UNIT_RUNNER	:= $(UNIT_DIR)/vmm_tests
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
-UNIT_OBJS	:= $(patsubst tests/unit/%.c,$(UNIT_DIR)/%.o,$(UNIT_SRCS))
+UNIT_OBJS	:= $(patsubst tests/unit/%.c,$(UNIT_DIR)/%.o,$(UNIT_SRCS)) \
+		   $(UNIT_DIR)/kmod_mmio_decode.o
 UNIT_FAKE_SO	:= $(UNIT_DIR)/fake_minivmm.so
 UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/fake/fake_vm.c \
 		   tests/unit/bochs_caps.c
@@ -30,6 +31,10 @@ $(UNIT_RUNNER): $(UNIT_OBJS) $(VMM_LIB)
 
 $(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR)
 	$(CC) $(UNIT_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
+
+# The module's MMIO decoder is plain C on purpose: tested here as is.
+$(UNIT_DIR)/kmod_mmio_decode.o: kmod/mmio_decode.c kmod/mmio_decode.h | $(UNIT_DIR)
+	$(CC) $(VMM_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 # Built from the sources directly: it needs -fPIC, the runner's objects not.
 $(UNIT_FAKE_SO): $(UNIT_FAKE_SRCS) tests/unit/bochs_caps.h tests/unit/fake/fake.h \
