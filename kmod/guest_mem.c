@@ -32,18 +32,33 @@ struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa)
 	return NULL;
 }
 
-/* Copy @len bytes at @gpa, not crossing a page. 0 or -EFAULT. */
-static int vm_read_gpa(struct minivmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+/*
+ * Copy @len bytes at @gpa, not crossing a page, to (@write false) or
+ * from @buf. Only slot memory, and no writes to read-only slots: 0 or
+ * -EFAULT. This bound is what keeps guest-driven copies (string I/O)
+ * inside guest memory.
+ */
+static int vm_access_gpa(struct minivmm_vm *vm, u64 gpa, void *buf,
+			 unsigned int len, bool write)
 {
 	struct minivmm_slot *s = vm_find_slot(vm, gpa);
 	void *va;
 
-	if (!s || (gpa & ~PAGE_MASK) + len > PAGE_SIZE)
+	if (!s || (gpa & ~PAGE_MASK) + len > PAGE_SIZE ||
+	    (write && (s->flags & MINIVMM_MEM_READONLY)))
 		return -EFAULT;
 	va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
-	memcpy(buf, va + (gpa & ~PAGE_MASK), len);
+	if (write)
+		memcpy(va + (gpa & ~PAGE_MASK), buf, len);
+	else
+		memcpy(buf, va + (gpa & ~PAGE_MASK), len);
 	kunmap_local(va);
 	return 0;
+}
+
+static int vm_read_gpa(struct minivmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return vm_access_gpa(vm, gpa, buf, len, false);
 }
 
 /* Guest-virtual to guest-physical under the current VMCS's CR0/CR3/CR4/EFER. */
@@ -80,9 +95,13 @@ static int vcpu_gva_to_gpa(struct minivmm_vcpu *vcpu, u64 gva, u64 *gpa)
 	return 0;
 }
 
-/* Read up to @len bytes at guest-virtual @gva; returns the bytes read. */
-int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
-			 unsigned int len)
+/*
+ * Copy up to @len bytes at guest-virtual @gva to or from @buf, page by
+ * page; returns the bytes done, stopping at the first page that is not
+ * guest memory (or is read-only, for writes).
+ */
+static int vcpu_access_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
+				  unsigned int len, bool write)
 {
 	unsigned int done = 0;
 
@@ -92,9 +111,21 @@ int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
 		u64 gpa;
 
 		if (vcpu_gva_to_gpa(vcpu, gva + done, &gpa) ||
-		    vm_read_gpa(vcpu->vm, gpa, buf + done, chunk))
+		    vm_access_gpa(vcpu->vm, gpa, buf + done, chunk, write))
 			break;
 		done += chunk;
 	}
 	return done;
+}
+
+int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
+			 unsigned int len)
+{
+	return vcpu_access_guest_virt(vcpu, gva, buf, len, false);
+}
+
+int vcpu_write_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, const u8 *buf,
+			  unsigned int len)
+{
+	return vcpu_access_guest_virt(vcpu, gva, (u8 *)buf, len, true);
 }

@@ -205,6 +205,16 @@ static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
 
+	if (vcpu->pending_io_in && vcpu->pending_ins_bytes) {
+		/* INS: the data goes to guest memory; what is not guest
+		 * memory is dropped, like a write to nothing.
+		 */
+		vcpu_write_guest_virt(vcpu, vcpu->pending_ins_gva,
+				      (u8 *)run + run->io.data_offset,
+				      vcpu->pending_ins_bytes);
+		vcpu->pending_ins_bytes = 0;
+		vcpu->pending_io_in = false;
+	}
 	if (vcpu->pending_io_in) {
 		u64 val = 0, mask;
 

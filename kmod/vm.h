@@ -15,6 +15,7 @@
 #define MINIVMM_MAX_VCPUS	16
 /* Where port-I/O data starts in the run page, after struct minivmm_run. */
 #define MINIVMM_RUN_DATA_OFFSET	512
+#define MINIVMM_RUN_DATA_SIZE	(PAGE_SIZE - MINIVMM_RUN_DATA_OFFSET)
 
 struct minivmm_slot {
 	bool used;
@@ -75,6 +76,8 @@ struct minivmm_vcpu {
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */
+	u64 pending_ins_gva;		/* INS: where its data goes, if count>0 */
+	u32 pending_ins_bytes;
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
 	bool pending_mmio_read;		/* put run->mmio.data in mmio_insn.reg */
 	struct mmio_insn mmio_insn;
@@ -88,6 +91,8 @@ void vm_put(struct minivmm_vm *vm);
 struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa);
 int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
 			 unsigned int len);
+int vcpu_write_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, const u8 *buf,
+			  unsigned int len);
 
 /* ept.c */
 int ept_init(struct minivmm_ept *ept);

@@ -188,10 +188,68 @@ static int handle_vmcall(struct minivmm_vcpu *vcpu)
 }
 
 /*
+ * INS/OUTS (SDM Vol. 3C 28.2.5 "Information for VM Exits Due to
+ * Instruction Execution"): the exit gives the guest-linear address of the
+ * first item and, in the instruction-information field, the address size
+ * (bits 9:7: 0=16, 1=32, 2=64 bits). Each exit moves at most one run-page
+ * data area, and never past the end of guest memory: a REP instruction
+ * stays at its RIP with RCX/RSI/RDI advanced and runs again for the rest,
+ * so counts of any size take bounded steps. Nothing to copy at all (the
+ * buffer is not guest memory) is an internal error, reported, contained.
+ */
+static int handle_string_io(struct minivmm_vcpu *vcpu, u32 size, bool in,
+			    bool rep)
+{
+	struct minivmm_run *run = vcpu->run;
+	u32 asz = 2u << ((vmcs_read(VMX_INSTRUCTION_INFO) >> 7) & 7);
+	u64 amask = asz >= 8 ? ~0ull : (1ull << (8 * asz)) - 1;
+	u64 count = rep ? vcpu->regs[VCPU_RCX] & amask : 1;
+	u64 gva = vmcs_read(GUEST_LINEAR_ADDRESS);
+	bool down = vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	int idx = in ? VCPU_RDI : VCPU_RSI;
+	u64 n, step, bytes;
+
+	if (!count) {			/* REP with RCX=0: a no-op */
+		vmx_skip_instruction(vcpu);
+		return 1;
+	}
+	n = min_t(u64, count, MINIVMM_RUN_DATA_SIZE / size);
+	/* Backwards (DF=1) copies go one item per exit: simple and bounded. */
+	if (down)
+		n = 1;
+	bytes = n * size;
+	if (!in) {
+		bytes = vcpu_read_guest_virt(vcpu, gva,
+					     (u8 *)run + MINIVMM_RUN_DATA_OFFSET,
+					     bytes) / size * size;
+		if (!bytes)
+			return -1;
+		n = bytes / size;
+	} else {
+		vcpu->pending_ins_gva = gva;
+		vcpu->pending_ins_bytes = bytes;
+		vcpu->pending_io_in = true;
+	}
+	step = down ? -(n * size) : n * size;
+	vcpu->regs[idx] = (vcpu->regs[idx] & ~amask) | ((vcpu->regs[idx] + step) & amask);
+	if (rep)
+		vcpu->regs[VCPU_RCX] = (vcpu->regs[VCPU_RCX] & ~amask) |
+				       ((count - n) & amask);
+	if (!rep || count == n)
+		vmx_skip_instruction(vcpu);
+	run->exit_reason = MINIVMM_EXIT_IO;
+	run->io.direction = in ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = vcpu->exit.qualification >> 16;
+	run->io.count = n;
+	run->io.data_offset = MINIVMM_RUN_DATA_OFFSET;
+	return 0;
+}
+
+/*
  * Exit reason 30: I/O instruction, qualification per SDM Vol. 3C Table
  * 28-5: size-1 in bits 2:0, IN in bit 3, string in bit 4, REP in bit 5,
- * port in bits 31:16. Non-string I/O goes to userspace with its data in
- * the run page; string I/O is not emulated yet (internal error).
+ * port in bits 31:16. The data goes through the run page.
  */
 static int handle_io(struct minivmm_vcpu *vcpu)
 {
@@ -200,7 +258,7 @@ static int handle_io(struct minivmm_vcpu *vcpu)
 	u32 size = (q & 7) + 1;
 
 	if (q & (1 << 4))
-		return -1;		/* string I/O: unhandled for now */
+		return handle_string_io(vcpu, size, q & (1 << 3), q & (1 << 5));
 	run->exit_reason = MINIVMM_EXIT_IO;
 	run->io.direction = (q & (1 << 3)) ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
 	run->io.size = size;

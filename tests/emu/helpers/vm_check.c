@@ -343,6 +343,83 @@ static void test_msr_and_exceptions(void)
 	vm_destroy(&v);
 }
 
+/* REP OUTSB and REP INSB: items, data and registers, through the run page. */
+static void test_string_io(void)
+{
+	static const uint8_t code[] = {
+		0xbe, 0x00, 0x01,	/* mov si, 0x100 */
+		0xb9, 0x05, 0x00,	/* mov cx, 5 */
+		0xba, 0xf8, 0x03,	/* mov dx, 0x3f8 */
+		0xf3, 0x6e,		/* rep outsb */
+		0xbf, 0x00, 0x02,	/* mov di, 0x200 */
+		0xb9, 0x03, 0x00,	/* mov cx, 3 */
+		0xf3, 0x6c,		/* rep insb */
+		0xf4,
+	};
+	struct minivmm_regs regs;
+	struct vm v;
+	uint8_t *data;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-strio", "%s",
+		   strerror(errno)))
+		return;
+	memcpy(v.mem + 0x100, "HELLO", 5);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_OUT && v.run->io.count == 5 &&
+	      v.run->io.size == 1 && !memcmp((uint8_t *)v.run + v.run->io.data_offset,
+					     "HELLO", 5),
+	      "vm-rep-outsb", "exit %s count %u", exit_name(v.run->exit_reason),
+	      v.run->io.count);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_IN && v.run->io.count == 3,
+	      "vm-rep-insb-exit", "exit %s count %u", exit_name(v.run->exit_reason),
+	      v.run->io.count);
+	data = (uint8_t *)v.run + v.run->io.data_offset;
+	memcpy(data, "abc", 3);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-strio-guest-continues", "exit %s", exit_name(v.run->exit_reason));
+	check(!memcmp(v.mem + 0x200, "abc", 3), "vm-rep-insb-data-in-guest-memory",
+	      "memory holds %.3s", v.mem + 0x200);
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((regs.rsi & 0xffff) == 0x105 && (regs.rdi & 0xffff) == 0x203 &&
+	      (regs.rcx & 0xffff) == 0, "vm-strio-registers-advanced",
+	      "si %#llx di %#llx cx %#llx", (unsigned long long)regs.rsi,
+	      (unsigned long long)regs.rdi, (unsigned long long)regs.rcx);
+	vm_destroy(&v);
+}
+
+/*
+ * REP OUTSB of 65535 bytes from a buffer whose last 256 bytes are the end
+ * of guest memory: one bounded exit with those 256, then an internal error
+ * (nothing left to copy), never a read past guest memory.
+ */
+static void test_string_io_past_memory(void)
+{
+	static const uint8_t code[] = {
+		0x31, 0xf6,		/* xor si, si */
+		0xb9, 0xff, 0xff,	/* mov cx, 0xffff */
+		0xba, 0xf8, 0x03,	/* mov dx, 0x3f8 */
+		0xf3, 0x6e,		/* rep outsb */
+		0xf4,
+	};
+	struct minivmm_sregs s;
+	struct vm v;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-strio-end",
+		   "%s", strerror(errno)))
+		return;
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	s.ds.base = MEM_SIZE - 0x100;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.count == 0x100, "vm-rep-outsb-stops-at-end-of-memory",
+	      "exit %s count %u", exit_name(v.run->exit_reason), v.run->io.count);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR &&
+	      v.run->internal.exit_reason == 30, "vm-rep-outsb-beyond-memory-reported",
+	      "exit %s", exit_name(v.run->exit_reason));
+	vm_destroy(&v);
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -524,6 +601,8 @@ int main(void)
 	test_entry_failure();
 	test_mmio();
 	test_msr_and_exceptions();
+	test_string_io();
+	test_string_io_past_memory();
 	test_interrupted();
 	test_interrupted_if0();
 	test_fork();
