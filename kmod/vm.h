@@ -73,6 +73,7 @@ struct minivmm_vcpu {
 	u64 guest_kernel_gs_base;
 	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
 	u16 vpid;			/* TLB tag, 0: none (SDM 29.1) */
+	u64 cr8;			/* the guest's TPR: never the host's */
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */
@@ -118,6 +119,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused);
 void vmx_set_host_per_cpu_state(int cpu);
 int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *s);
 void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s);
+void vmx_set_cr0(u64 cr0);
+void vmx_set_cr4(u64 cr4);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);

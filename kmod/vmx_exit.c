@@ -150,7 +150,7 @@ static int handle_cpuid(struct minivmm_vcpu *vcpu)
 
 	cpuid_count(eax, ecx, &eax, &ebx, &ecx, &edx);
 	if (vcpu->regs[VCPU_RAX] == 1) {
-		ecx &= ~BIT(5);		/* VMX */
+		ecx &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR/MWAIT */
 		ecx |= BIT(31);		/* hypervisor present */
 	}
 	vcpu->regs[VCPU_RAX] = eax;
@@ -273,6 +273,87 @@ static int handle_io(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
+static u64 vmx_gpr_get(struct minivmm_vcpu *vcpu, int reg)
+{
+	return reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[reg];
+}
+
+static void vmx_gpr_set(struct minivmm_vcpu *vcpu, int reg, u64 v)
+{
+	if (reg == VCPU_RSP)
+		vmcs_write(GUEST_RSP, v);
+	else
+		vcpu->regs[reg] = v;
+}
+
+/* The guest's view of CR0 (its read shadow for the bits we own). */
+static u64 vmx_guest_cr0(void)
+{
+	u64 mask = vmcs_read(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
+}
+
+/*
+ * Exit reason 28: control-register access (SDM 26.1.3; qualification in
+ * Table 28-3: CR number 3:0, type 5:4 (0 MOV to CR, 1 MOV from CR,
+ * 2 CLTS, 3 LMSW), GPR 11:8, LMSW source 31:16). CR0/CR4 writes exit only
+ * when they touch bits the masks give us; CR8 always exits so the guest
+ * TPR stays the guest's. Invalid values raise #GP like the CPU would:
+ * reserved CR0 bits, PG without PE, and CR4.VMXE (no nested VMX).
+ */
+static int handle_cr_access(struct minivmm_vcpu *vcpu)
+{
+	u64 q = vcpu->exit.qualification;
+	int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	u64 v;
+
+	switch (type) {
+	case 0:					/* MOV to CR */
+		v = vmx_gpr_get(vcpu, reg);
+		if (cr == 0) {
+			if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
+				goto gp;
+			vmx_set_cr0(v);
+		} else if (cr == 4) {
+			if (v & X86_CR4_VMXE)
+				goto gp;
+			vmx_set_cr4(v);
+		} else if (cr == 8) {
+			if (v & ~15ull)
+				goto gp;
+			vcpu->cr8 = v;
+		} else {
+			return -1;
+		}
+		break;
+	case 1:					/* MOV from CR (only CR8 exits) */
+		if (cr != 8)
+			return -1;
+		vmx_gpr_set(vcpu, reg, vcpu->cr8);
+		break;
+	case 2:					/* CLTS */
+		vmx_set_cr0(vmx_guest_cr0() & ~(u64)X86_CR0_TS);
+		break;
+	case 3:					/* LMSW: PE (set only), MP, EM, TS */
+		v = vmx_guest_cr0();
+		vmx_set_cr0((v & ~0xeull) | ((q >> 16) & 0xf) | (v & X86_CR0_PE));
+		break;
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+gp:
+	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+/* Exit reasons 36/39: MWAIT/MONITOR; CPUID hides MONITOR, so #UD (SDM 26.1.3). */
+static int handle_monitor_mwait(struct minivmm_vcpu *vcpu)
+{
+	vmx_inject_exception(X86_TRAP_UD, false, 0);
+	return 1;
+}
+
 /*
  * Exit reason 52: the guest's time slice is over (SDM 26.5.1). Resuming
  * goes through the run loop, which returns to userspace if a signal is
@@ -358,6 +439,9 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
+	[EXIT_REASON_CR_ACCESS]			= handle_cr_access,
+	[EXIT_REASON_MWAIT_INSTRUCTION]		= handle_monitor_mwait,
+	[EXIT_REASON_MONITOR_INSTRUCTION]	= handle_monitor_mwait,
 	[EXIT_REASON_MSR_READ]			= handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE]			= handle_wrmsr,
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,

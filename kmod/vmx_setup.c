@@ -53,9 +53,16 @@ int vmx_setup_controls(void)
 	ret = vmx_adjust("pin-based", minivmm_caps_pin(c),
 			 PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
 			 &vmx_ctls.pin);
-	/* HLT and every port access exit; MSR accesses exit (no bitmap). */
+	/*
+	 * HLT and every port access exit; MSR accesses exit (no bitmap).
+	 * CR8 accesses exit: without a TPR shadow, a guest MOV CR8 would set
+	 * the host CPU's own APIC TPR. MONITOR/MWAIT exit (and raise #UD):
+	 * a guest must not park the physical CPU.
+	 */
 	ret = ret ?: vmx_adjust("primary processor-based", minivmm_caps_proc(c),
 				CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+				CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING |
+				CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
 				CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 				&vmx_ctls.proc);
 	/* EPT and unrestricted guest: real- and protected-mode guests start
@@ -200,6 +207,32 @@ static u64 vmx_cr0_forced(void)
 	return vmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 }
 
+/* Guest CR0 write: the value it runs with, its shadow, and IA-32e mode. */
+void vmx_set_cr0(u64 cr0)
+{
+	u64 efer = vmcs_read(GUEST_IA32_EFER);
+	u32 entry = vmcs_read(VM_ENTRY_CONTROLS);
+
+	/* Paging on with EFER.LME activates IA-32e mode (SDM 10.8.5); VMX
+	 * leaves that to the VMM through EFER.LMA and the entry control.
+	 */
+	if ((cr0 & X86_CR0_PG) && (efer & EFER_LME))
+		efer |= EFER_LMA;
+	else if (!(cr0 & X86_CR0_PG))
+		efer &= ~(u64)EFER_LMA;
+	vmcs_write(GUEST_IA32_EFER, efer);
+	vmcs_write(VM_ENTRY_CONTROLS, (efer & EFER_LMA) ? entry | VM_ENTRY_IA32E_MODE :
+		   entry & ~VM_ENTRY_IA32E_MODE);
+	vmcs_write(GUEST_CR0, (cr0 | vmx_cr0_forced()) & vmx_caps.cr0_fixed1);
+	vmcs_write(CR0_READ_SHADOW, cr0);
+}
+
+void vmx_set_cr4(u64 cr4)
+{
+	vmcs_write(GUEST_CR4, (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
+	vmcs_write(CR4_READ_SHADOW, cr4);
+}
+
 int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 {
 	struct minivmm_sregs s = *in;
@@ -222,9 +255,9 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 	vmcs_write(GUEST_CR0, (s.cr0 | vmx_cr0_forced()) & vmx_caps.cr0_fixed1);
 	vmcs_write(CR0_READ_SHADOW, s.cr0);
 	vmcs_write(GUEST_CR3, s.cr3);
-	vmcs_write(GUEST_CR4, (s.cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
-	vmcs_write(CR4_READ_SHADOW, s.cr4);
+	vmx_set_cr4(s.cr4);
 	vmcs_write(GUEST_IA32_EFER, s.efer);
+	vcpu->cr8 = s.cr8 & 15;
 	/* IA-32e mode guest iff EFER.LMA (SDM 26.2.1.3). */
 	if (s.efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
@@ -257,6 +290,8 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 	s->cr4 = (vmcs_read(GUEST_CR4) & ~cr4_mask) |
 		 (vmcs_read(CR4_READ_SHADOW) & cr4_mask);
 	s->efer = vmcs_read(GUEST_IA32_EFER);
+	s->cr8 = vcpu->cr8;
+	s->apic_base = vcpu->apic_base;
 }
 
 /* Reset state: real mode at f000:fff0 like a CPU after RESET (SDM 10.1.4). */

@@ -343,6 +343,60 @@ static void test_msr_and_exceptions(void)
 	vm_destroy(&v);
 }
 
+/*
+ * CR0.NE is forced by VMX: a guest clearing it traps, and then reads its
+ * own value back (read shadow). Setting CR4.VMXE raises #GP (no nested
+ * VMX). CR8 set through SET_SREGS reads back through GET_SREGS.
+ */
+static void test_control_registers(void)
+{
+	static const uint8_t main_code[] = {
+		0xc7, 0x06, 0x34, 0x00, 0x40, 0x00,	/* IVT[13].ip = 0x40 */
+		0xc7, 0x06, 0x36, 0x00, 0x00, 0x10,	/* IVT[13].cs = 0x1000 */
+		0x0f, 0x20, 0xc0,			/* mov eax, cr0 */
+		0x66, 0x83, 0xe0, 0xdf,			/* and eax, ~0x20 (NE) */
+		0x0f, 0x22, 0xc0,			/* mov cr0, eax */
+		0x0f, 0x20, 0xc0,			/* mov eax, cr0 */
+		0xe6, 0x80,				/* out 0x80, al */
+		0x0f, 0x20, 0xe0,			/* mov eax, cr4 */
+		0x66, 0x0d, 0x00, 0x20, 0x00, 0x00,	/* or eax, 0x2000 (VMXE) */
+		0x0f, 0x22, 0xe0,			/* mov cr4, eax: #GP */
+		0xf4,
+	};
+	static const uint8_t gp_handler[] = {		/* at 0x40 */
+		0xb0, 0x0d, 0xe6, 0x80, 0xf4,		/* out 0x80, 13; hlt */
+	};
+	struct minivmm_sregs s;
+	uint8_t code[0x60];
+	struct vm v;
+
+	memset(code, 0xf4, sizeof(code));
+	memcpy(code, main_code, sizeof(main_code));
+	memcpy(code + 0x40, gp_handler, sizeof(gp_handler));
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-cr", "%s",
+		   strerror(errno)))
+		return;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0] == 0x10,
+	      "vm-cr0-forced-bit-shadowed", "exit %s cr0 low byte %#x",
+	      exit_name(v.run->exit_reason),
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0]);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0] == 13,
+	      "vm-cr4-vmxe-raises-gp", "exit %s data %u", exit_name(v.run->exit_reason),
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0]);
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	check(!(s.cr0 & 0x20) && !(s.cr4 & 0x2000), "vm-sregs-show-guest-cr-view",
+	      "cr0 %#llx cr4 %#llx", (unsigned long long)s.cr0,
+	      (unsigned long long)s.cr4);
+	s.cr8 = 5;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	memset(&s, 0, sizeof(s));
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	check(s.cr8 == 5, "vm-cr8-round-trip", "cr8 %llu", (unsigned long long)s.cr8);
+	vm_destroy(&v);
+}
+
 /* REP OUTSB and REP INSB: items, data and registers, through the run page. */
 static void test_string_io(void)
 {
@@ -601,6 +655,7 @@ int main(void)
 	test_entry_failure();
 	test_mmio();
 	test_msr_and_exceptions();
+	test_control_registers();
 	test_string_io();
 	test_string_io_past_memory();
 	test_interrupted();
