@@ -353,6 +353,36 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 	}
 }
 
+/* MINIVMM_SET_CPUID: validate, then swap the table in (we hold vcpu->mutex). */
+static long vcpu_set_cpuid(struct minivmm_vcpu *vcpu, struct minivmm_cpuid __user *argp)
+{
+	struct minivmm_cpuid hdr;
+	struct minivmm_cpuid_entry *e = NULL;
+	u32 i;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.pad)
+		return -EINVAL;
+	if (hdr.nent > MINIVMM_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (hdr.nent) {
+		e = memdup_user(argp->entries, array_size(hdr.nent, sizeof(*e)));
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+		for (i = 0; i < hdr.nent; i++) {
+			if ((e[i].flags & ~MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) || e[i].pad) {
+				kfree(e);
+				return -EINVAL;
+			}
+		}
+	}
+	kfree(vcpu->cpuid);
+	vcpu->cpuid = e;
+	vcpu->cpuid_nent = hdr.nent;
+	return 0;
+}
+
 static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct minivmm_vcpu *vcpu = filp->private_data;
@@ -370,6 +400,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case MINIVMM_RUN:
 		ret = arg ? -EINVAL : vcpu_run(vcpu);
+		break;
+	case MINIVMM_SET_CPUID:
+		ret = vcpu_set_cpuid(vcpu, argp);
 		break;
 	case MINIVMM_GET_REGS:
 		ret = vcpu_with_vmcs(vcpu, vcpu_get_regs_fn, &u.regs);
@@ -423,6 +456,7 @@ static void vcpu_free(struct minivmm_vcpu *vcpu)
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
 	kfree(vcpu->fpu);
+	kfree(vcpu->cpuid);
 	kfree(vcpu);
 }
 

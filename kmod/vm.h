@@ -74,6 +74,8 @@ struct minivmm_vcpu {
 	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
 	u16 vpid;			/* TLB tag, 0: none (SDM 29.1) */
 	u64 cr8;			/* the guest's TPR: never the host's */
+	struct minivmm_cpuid_entry *cpuid;	/* SET_CPUID table, or NULL */
+	u32 cpuid_nent;
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
 	bool pending_io_in;		/* finish an IN on the next RUN */

@@ -140,18 +140,36 @@ static int handle_triple_fault(struct minivmm_vcpu *vcpu)
 }
 
 /*
- * Exit reason 10: CPUID always exits (SDM 26.1.2). Host values, with VMX
- * hidden (no nested VT-x) and the hypervisor bit set (CPUID.1:ECX[31]).
+ * Exit reason 10: CPUID always exits (SDM 26.1.2). The vCPU's SET_CPUID
+ * table if it has one (missing leaves read as zeros), else host values
+ * with VMX and MONITOR hidden (no nested VMX; MWAIT exits with #UD) and
+ * the hypervisor bit set (CPUID.1:ECX[31]).
  */
 static int handle_cpuid(struct minivmm_vcpu *vcpu)
 {
-	u32 eax = vcpu->regs[VCPU_RAX], ecx = vcpu->regs[VCPU_RCX];
-	u32 ebx, edx;
+	u32 leaf = vcpu->regs[VCPU_RAX], sub = vcpu->regs[VCPU_RCX];
+	u32 eax = 0, ebx = 0, ecx = 0, edx = 0, i;
 
-	cpuid_count(eax, ecx, &eax, &ebx, &ecx, &edx);
-	if (vcpu->regs[VCPU_RAX] == 1) {
-		ecx &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR/MWAIT */
-		ecx |= BIT(31);		/* hypervisor present */
+	if (vcpu->cpuid) {
+		for (i = 0; i < vcpu->cpuid_nent; i++) {
+			const struct minivmm_cpuid_entry *e = &vcpu->cpuid[i];
+
+			if (e->function == leaf &&
+			    (!(e->flags & MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) ||
+			     e->index == sub)) {
+				eax = e->eax;
+				ebx = e->ebx;
+				ecx = e->ecx;
+				edx = e->edx;
+				break;
+			}
+		}
+	} else {
+		cpuid_count(leaf, sub, &eax, &ebx, &ecx, &edx);
+		if (leaf == 1) {
+			ecx &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR/MWAIT */
+			ecx |= BIT(31);			/* hypervisor present */
+		}
 	}
 	vcpu->regs[VCPU_RAX] = eax;
 	vcpu->regs[VCPU_RBX] = ebx;

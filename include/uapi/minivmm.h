@@ -186,6 +186,31 @@ struct minivmm_sregs {
 #define MINIVMM_SET_REGS	_IOW(MINIVMMIO, 0x21, struct minivmm_regs)
 #define MINIVMM_GET_SREGS	_IOR(MINIVMMIO, 0x22, struct minivmm_sregs)
 #define MINIVMM_SET_SREGS	_IOW(MINIVMMIO, 0x23, struct minivmm_sregs)
+/*
+ * MINIVMM_SET_CPUID - on a vCPU fd: the CPUID table the guest sees,
+ * replacing the default (host values, VMX and MONITOR hidden, hypervisor
+ * bit set). A leaf/subleaf not in the table reads as all zeros. nent 0
+ * restores the default. Errors: E2BIG (nent > MINIVMM_MAX_CPUID_ENTRIES),
+ * EINVAL (unknown flags, non-zero padding), EFAULT, ENOMEM.
+ */
+#define MINIVMM_MAX_CPUID_ENTRIES	256
+#define MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX	(1u << 0)	/* match index too */
+
+struct minivmm_cpuid_entry {
+	__u32 function;		/* EAX in */
+	__u32 index;		/* ECX in (subleaf) */
+	__u32 flags;		/* MINIVMM_CPUID_FLAG_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 pad;
+};
+
+struct minivmm_cpuid {
+	__u32 nent;
+	__u32 pad;
+	struct minivmm_cpuid_entry entries[];
+};
+#define MINIVMM_SET_CPUID	_IOW(MINIVMMIO, 0x25, struct minivmm_cpuid)
+
 /* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)
 

@@ -397,6 +397,71 @@ static void test_control_registers(void)
 	vm_destroy(&v);
 }
 
+/*
+ * SET_CPUID replaces what the guest sees: a listed leaf answers from the
+ * table, an unlisted one reads as zeros; errors for too many entries and
+ * unknown flags; nent 0 restores the default (hypervisor bit set).
+ */
+static void test_set_cpuid(void)
+{
+	static const uint8_t code[] = {
+		0x66, 0xb8, 0x00, 0x00, 0x00, 0x40,	/* mov eax, 0x40000000 */
+		0x0f, 0xa2,				/* cpuid */
+		0x66, 0x89, 0xdf,			/* mov edi, ebx */
+		0x66, 0xb8, 0x07, 0x00, 0x00, 0x00,	/* mov eax, 7 (not listed) */
+		0x0f, 0xa2,				/* cpuid */
+		0x66, 0x89, 0xc6,			/* mov esi, eax */
+		0x66, 0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov eax, 1 */
+		0x0f, 0xa2,				/* cpuid */
+		0xf4,
+	};
+	struct {
+		struct minivmm_cpuid hdr;
+		struct minivmm_cpuid_entry e[2];
+	} t = { .hdr.nent = 2 };
+	struct minivmm_cpuid big = { .nent = MINIVMM_MAX_CPUID_ENTRIES + 1 };
+	struct minivmm_cpuid none = { .nent = 0 };
+	struct minivmm_regs regs;
+	struct vm v;
+	int ret;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-cpuid", "%s",
+		   strerror(errno)))
+		return;
+	t.e[0] = (struct minivmm_cpuid_entry){ .function = 0x40000000,
+		.eax = 0x40000000, .ebx = 0x696e696d /* "mini" */ };
+	t.e[1] = (struct minivmm_cpuid_entry){ .function = 1, .ecx = 0x1234 };
+	errno = 0;
+	ret = ioctl(v.vcpu, MINIVMM_SET_CPUID, &big);
+	check(ret == -1 && errno == E2BIG, "vm-set-cpuid-too-many-e2big",
+	      "ret %d errno %d", ret, errno);
+	t.e[1].flags = 0x80;
+	errno = 0;
+	ret = ioctl(v.vcpu, MINIVMM_SET_CPUID, &t);
+	check(ret == -1 && errno == EINVAL, "vm-set-cpuid-bad-flags-einval",
+	      "ret %d errno %d", ret, errno);
+	t.e[1].flags = 0;
+	check(ioctl(v.vcpu, MINIVMM_SET_CPUID, &t) == 0, "vm-set-cpuid", "%s",
+	      strerror(errno));
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-cpuid-guest-halts", "exit %s", exit_name(v.run->exit_reason));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((uint32_t)regs.rdi == 0x696e696d && (uint32_t)regs.rsi == 0 &&
+	      (uint32_t)regs.rcx == 0x1234, "vm-cpuid-table-answers",
+	      "ebx(40000000) %#x eax(7) %#x ecx(1) %#x", (uint32_t)regs.rdi,
+	      (uint32_t)regs.rsi, (uint32_t)regs.rcx);
+	/* Back to the default, and run the CPUIDs again from the start. */
+	check(ioctl(v.vcpu, MINIVMM_SET_CPUID, &none) == 0, "vm-set-cpuid-reset",
+	      "%s", strerror(errno));
+	regs.rip = 0;
+	ioctl(v.vcpu, MINIVMM_SET_REGS, &regs);
+	vm_run(&v);
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check(regs.rcx & (1u << 31), "vm-cpuid-default-after-reset",
+	      "ecx(1) %#llx", (unsigned long long)regs.rcx);
+	vm_destroy(&v);
+}
+
 /* REP OUTSB and REP INSB: items, data and registers, through the run page. */
 static void test_string_io(void)
 {
@@ -656,6 +721,7 @@ int main(void)
 	test_mmio();
 	test_msr_and_exceptions();
 	test_control_registers();
+	test_set_cpuid();
 	test_string_io();
 	test_string_io_past_memory();
 	test_interrupted();
