@@ -462,6 +462,62 @@ static void test_set_cpuid(void)
 	vm_destroy(&v);
 }
 
+/*
+ * Replacing slot 0 with other memory takes effect for the guest at once
+ * (EPT updated, INVEPT run); overlapping and misaligned regions are
+ * refused; a deleted slot leaves the guest nothing to fetch from.
+ */
+static void test_memory_slots(void)
+{
+	static const uint8_t code[] = {
+		0xa0, 0x00, 0x05,	/* 1: mov al, [0x500] */
+		0xe6, 0x80,		/* out 0x80, al */
+		0xeb, 0xf9,		/* jmp 1b */
+	};
+	struct minivmm_memory_region r;
+	uint8_t *mem2;
+	struct vm v;
+	int ret;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-slots", "%s",
+		   strerror(errno)))
+		return;
+	v.mem[0x500] = 0x11;
+	check(vm_run(&v) == 0 && ((uint8_t *)v.run + v.run->io.data_offset)[0] == 0x11,
+	      "vm-slot-original-memory", "read %#x",
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0]);
+	mem2 = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(mem2 + CODE_GPA, code, sizeof(code));
+	mem2[0x500] = 0x22;
+	r = (struct minivmm_memory_region){ .slot = 0, .memory_size = MEM_SIZE,
+		.userspace_addr = (uintptr_t)mem2 };
+	check(ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r) == 0, "vm-slot-replace",
+	      "%s", strerror(errno));
+	check(vm_run(&v) == 0 && ((uint8_t *)v.run + v.run->io.data_offset)[0] == 0x22,
+	      "vm-slot-replaced-memory-seen", "read %#x",
+	      ((uint8_t *)v.run + v.run->io.data_offset)[0]);
+	r.slot = 1;
+	r.guest_phys_addr = 0x80000;
+	errno = 0;
+	ret = ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r);
+	check(ret == -1 && errno == EEXIST, "vm-slot-overlap-eexist",
+	      "ret %d errno %d", ret, errno);
+	r.guest_phys_addr = 0x200000 + 8;
+	errno = 0;
+	ret = ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r);
+	check(ret == -1 && errno == EINVAL, "vm-slot-unaligned-einval",
+	      "ret %d errno %d", ret, errno);
+	r = (struct minivmm_memory_region){ .slot = 0, .memory_size = 0 };
+	check(ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r) == 0, "vm-slot-delete",
+	      "%s", strerror(errno));
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR,
+	      "vm-slot-deleted-guest-cannot-run", "exit %s",
+	      exit_name(v.run->exit_reason));
+	munmap(mem2, MEM_SIZE);
+	vm_destroy(&v);
+}
+
 /* REP OUTSB and REP INSB: items, data and registers, through the run page. */
 static void test_string_io(void)
 {
@@ -722,6 +778,7 @@ int main(void)
 	test_msr_and_exceptions();
 	test_control_registers();
 	test_set_cpuid();
+	test_memory_slots();
 	test_string_io();
 	test_string_io_past_memory();
 	test_interrupted();
