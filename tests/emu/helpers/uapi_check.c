@@ -20,23 +20,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <minivmm/vmx_caps.h>
-
-static int failures;
-
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("MVTEST: %s %s", ok ? "PASS" : "FAIL", name);
-	if (!ok) {
-		printf(": ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	failures += !ok;
-}
+#include "mvtest.h"
 
 static int open_dev(void)
 {
@@ -184,7 +168,7 @@ static void check_probe_loop(int fd, unsigned int n)
 	}
 	printf("MVTEST: SHOW probe-loop: %u probes, CPUs seen online mask %#x\n",
 	       n, seen);
-	check(1, "probe-loop", "");
+	check(1, "probe-loop", "-");
 }
 
 int main(int argc, char **argv)
