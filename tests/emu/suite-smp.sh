@@ -22,5 +22,8 @@ out=$(minivmm info --probe --json 2>&1); rc=$?
 # a vCPU between CPUs (VMCLEAR on the old one, VMLAUNCH on the new one).
 # The 200-VM leak loop runs in suite vm; here it would double the boot.
 vm_check --no-loop
-t_check rmmod rmmod minivmm
+# Lifecycle with the vCPU really on the other CPU; ends with rmmod.
+lifecycle_check
+grep -q '^minivmm ' /proc/modules && t_fail lifecycle-module-unloaded "still loaded" ||
+	t_pass lifecycle-module-unloaded
 t_done

@@ -14,4 +14,10 @@ refs=$(awk '$1 == "minivmm" { print $3 }' /proc/modules)
 [ "$refs" = 0 ] && t_pass module-refcount-zero-after-vms ||
 	t_fail module-refcount-zero-after-vms "refcount '$refs'"
 t_check rmmod-after-vms rmmod minivmm
+# Lifecycle: fds and processes going away at awkward moments; it unloads
+# the module itself at the end (rmmod refused, then allowed).
+t_check insmod-for-lifecycle insmod /lib/modules/minivmm.ko
+lifecycle_check
+grep -q '^minivmm ' /proc/modules && t_fail lifecycle-module-unloaded "still loaded" ||
+	t_pass lifecycle-module-unloaded
 t_done

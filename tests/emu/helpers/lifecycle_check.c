@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifecycle_check: fds and processes going away at awkward moments
+ * (the CVE-2019-6974 class: an object freed while still in use). Each
+ * case must end with every fd closed, no kernel splat (the harness checks
+ * the log) and the module unloadable (the suite checks).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <uapi/minivmm.h>
+#include "mvtest.h"
+
+#define MEM_SIZE	(1u << 20)
+
+struct vm {
+	int dev, vm, vcpu;
+	struct minivmm_run *run;
+	uint8_t *mem;
+};
+
+/* A VM whose vCPU spins at 1000:0000 (real mode) with IF as asked. */
+static int vm_spinning(struct vm *v, int irqs_on)
+{
+	static const uint8_t sti_loop[] = { 0xfb, 0xeb, 0xfe };	/* sti; jmp . */
+	static const uint8_t cli_loop[] = { 0xfa, 0xeb, 0xfe };	/* cli; jmp . */
+	struct minivmm_memory_region r;
+	struct minivmm_sregs s;
+	struct minivmm_regs regs = { .rflags = 2 };
+
+	v->dev = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+	v->vm = ioctl(v->dev, MINIVMM_CREATE_VM, 0);
+	v->vcpu = ioctl(v->vm, MINIVMM_CREATE_VCPU, 0);
+	if (v->dev < 0 || v->vm < 0 || v->vcpu < 0)
+		return -1;
+	v->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
+	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->run == MAP_FAILED || v->mem == MAP_FAILED)
+		return -1;
+	memcpy(v->mem + 0x10000, irqs_on ? sti_loop : cli_loop, 3);
+	r = (struct minivmm_memory_region){ .memory_size = MEM_SIZE,
+		.userspace_addr = (uintptr_t)v->mem };
+	if (ioctl(v->vm, MINIVMM_SET_MEMORY_REGION, &r) ||
+	    ioctl(v->vcpu, MINIVMM_GET_SREGS, &s))
+		return -1;
+	s.cs.selector = 0x1000;
+	s.cs.base = 0x10000;
+	if (ioctl(v->vcpu, MINIVMM_SET_SREGS, &s))
+		return -1;
+	return ioctl(v->vcpu, MINIVMM_SET_REGS, &regs);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+struct runner {
+	struct vm *v;
+	pthread_t thread;
+	int ret, err;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->ret = ioctl(r->v->vcpu, MINIVMM_RUN, 0);
+	r->err = errno;
+	return NULL;
+}
+
+/* Close the VM fd (and the device) while a vCPU of it runs elsewhere. */
+static void test_close_vm_while_vcpu_runs(void)
+{
+	struct runner r = { 0 };
+	struct vm v;
+
+	if (!check(vm_spinning(&v, 1) == 0, "lc-create", "%s", strerror(errno)))
+		return;
+	r.v = &v;
+	pthread_create(&r.thread, NULL, run_thread, &r);
+	usleep(300000);
+	close(v.vm);
+	close(v.dev);
+	usleep(300000);
+	pthread_kill(r.thread, SIGUSR1);
+	pthread_join(r.thread, NULL);
+	check(r.ret == -1 && r.err == EINTR, "lc-close-vm-fd-while-vcpu-runs",
+	      "RUN returned %d errno %d", r.ret, r.err);
+	munmap(v.run, 4096);
+	close(v.vcpu);
+	munmap(v.mem, MEM_SIZE);
+}
+
+/* A second thread's RUN on a running vCPU waits its turn; both return. */
+static void test_concurrent_run(void)
+{
+	struct runner a = { 0 }, b = { 0 };
+	struct vm v;
+
+	if (vm_spinning(&v, 1))
+		return;
+	a.v = b.v = &v;
+	pthread_create(&a.thread, NULL, run_thread, &a);
+	usleep(200000);
+	pthread_create(&b.thread, NULL, run_thread, &b);
+	usleep(200000);
+	pthread_kill(a.thread, SIGUSR1);
+	pthread_join(a.thread, NULL);
+	usleep(200000);
+	pthread_kill(b.thread, SIGUSR1);
+	pthread_join(b.thread, NULL);
+	check(a.ret == -1 && a.err == EINTR && b.ret == -1 && b.err == EINTR,
+	      "lc-concurrent-run-serialised", "first %d/%d second %d/%d",
+	      a.ret, a.err, b.ret, b.err);
+	munmap(v.run, 4096);
+	close(v.vcpu);
+	close(v.vm);
+	close(v.dev);
+	munmap(v.mem, MEM_SIZE);
+}
+
+/* SIGKILL a VMM whose guest spins with IF=0: it dies, everything is freed. */
+static void test_kill_during_run(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct vm v;
+
+		if (vm_spinning(&v, 0))
+			_exit(2);
+		ioctl(v.vcpu, MINIVMM_RUN, 0);
+		_exit(3);
+	}
+	sleep(1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "lc-kill-9-during-run", "child status %#x", status);
+}
+
+/* rmmod is refused while an fd is open and works once all are closed. */
+static void test_rmmod_with_open_fds(void)
+{
+	int dev = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+	int vm = ioctl(dev, MINIVMM_CREATE_VM, 0);
+
+	close(dev);		/* only the VM fd keeps the module now */
+	check(vm >= 0 && system("rmmod minivmm 2>/dev/null") != 0,
+	      "lc-rmmod-refused-with-vm-fd-open", "rmmod succeeded (vm fd %d)", vm);
+	close(vm);
+	check(system("rmmod minivmm") == 0, "lc-rmmod-after-fds-closed",
+	      "rmmod failed");
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	test_close_vm_while_vcpu_runs();
+	test_concurrent_run();
+	test_kill_during_run();
+	test_rmmod_with_open_fds();
+	return failures ? 1 : 0;
+}
