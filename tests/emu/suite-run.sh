@@ -39,5 +39,16 @@ run_guest run-triple-fault 120 '' /guests/triple.bin
 run_guest run-halt-if0 118 '' /guests/halt.bin
 run_guest run-hypercall 0 '' /guests/hypercall.bin
 run_guest run-ports 0 '' /guests/ports.bin
+# A running VMM holds no capabilities (it drops them after opening the
+# device), even when started by root.
+minivmm run --timeout 10 /guests/loop.bin >/dev/null 2>&1 &
+vmm=$!
+sleep 2
+capeff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$vmm/status 2>/dev/null)
+t_info "running VMM pid $vmm CapEff=$capeff"
+[ "$capeff" = 0000000000000000 ] && t_pass run-vmm-capeff-zero ||
+	t_fail run-vmm-capeff-zero "CapEff='$capeff'"
+kill $vmm 2>/dev/null
+wait $vmm 2>/dev/null
 t_check rmmod rmmod minivmm
 t_done

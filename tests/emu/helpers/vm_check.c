@@ -634,6 +634,43 @@ static void test_interrupted_if0(void)
 	vm_destroy(&v);
 }
 
+/*
+ * A #DB storm: TF set and an IRET handler, so every guest instruction
+ * raises #DB. Each one exits (always intercepted) and is reinjected; the
+ * host keeps control and a signal still stops the guest.
+ */
+static void test_db_storm(void)
+{
+	static const uint8_t main_code[] = {
+		0xc7, 0x06, 0x04, 0x00, 0x40, 0x00,	/* IVT[1].ip = 0x40 */
+		0xc7, 0x06, 0x06, 0x00, 0x00, 0x10,	/* IVT[1].cs = 0x1000 */
+		0x9c, 0x5b,				/* pushf; pop bx */
+		0x81, 0xcb, 0x00, 0x01,			/* or bx, TF */
+		0x53, 0x9d,				/* push bx; popf */
+		0x40,					/* 1: inc ax */
+		0xeb, 0xfd,				/* jmp 1b */
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint8_t code[0x48];
+	struct vm v;
+	int ret;
+
+	memset(code, 0xf4, sizeof(code));
+	memcpy(code, main_code, sizeof(main_code));
+	code[0x40] = 0xcf;				/* iret */
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-db-storm",
+		   "%s", strerror(errno)))
+		return;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(2);
+	errno = 0;
+	ret = vm_run(&v);
+	check(ret == -1 && errno == EINTR && v.run->exit_reason == MINIVMM_EXIT_INTR,
+	      "vm-db-storm-contained", "ret %d errno %d exit %s", ret, errno,
+	      exit_name(v.run->exit_reason));
+	vm_destroy(&v);
+}
+
 /* A VM fd used by another process gets EIO. */
 static void test_fork(void)
 {
@@ -766,6 +803,7 @@ int main(int argc, char **argv)
 	test_string_io_past_memory();
 	test_interrupted();
 	test_interrupted_if0();
+	test_db_storm();
 	test_fork();
 	test_migration();
 	if (argc < 2 || strcmp(argv[1], "--no-loop"))
