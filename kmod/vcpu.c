@@ -240,7 +240,9 @@ static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 }
 
 /*
- * One guest entry and exit, with what VMX does not switch done around it:
+ * One guest entry and exit (0; 1 if VMLAUNCH/VMRESUME failed; -EAGAIN if
+ * the VMCS was taken away meanwhile), with what VMX does not switch done
+ * around it:
  * the guest FPU state, MSR_KERNEL_GS_BASE (SWAPGS in the guest changes
  * it without an exit), the host FS base and, after the exit, the GDTR/
  * IDTR limits, TR's limit and DS/ES (SDM 28.5 leaves these as noted).
@@ -255,6 +257,16 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	kernel_fpu_begin();
 	asm volatile("fxrstor64 %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
 	local_irq_disable();
+	/*
+	 * An IPI since vcpu_load() (reboot: VMCLEAR and VMXOFF on every CPU)
+	 * may have taken our VMCS away; VMLAUNCH would then fault. Retry
+	 * from vcpu_load(), which fails cleanly if VMX is off.
+	 */
+	if (this_cpu_read(vmx_current_vcpu) != vcpu) {
+		local_irq_enable();
+		kernel_fpu_end();
+		return -EAGAIN;
+	}
 
 	native_store_gdt(&gdt);
 	store_idt(&idt);
@@ -337,7 +349,12 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			vcpu_complete_userspace_exit(vcpu);
 			completed = true;
 		}
-		if (vcpu_enter_exit(vcpu)) {
+		ret = vcpu_enter_exit(vcpu);
+		if (ret == -EAGAIN) {
+			preempt_enable();
+			continue;
+		}
+		if (ret) {
 			run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
 			run->fail_entry.hardware_exit_reason = 0;
 			run->fail_entry.qualification = vmcs_read(VM_INSTRUCTION_ERROR);
