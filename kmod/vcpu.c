@@ -174,7 +174,7 @@ static long vcpu_set_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
 /*
  * Write an MMIO read's data into its register like the CPU would: a
  * 32-bit destination zero-extends into 64 bits, 8/16-bit ones merge,
- * MOVZX/MOVSX extend to the destination size. RSP lives in the VMCS.
+ * MOVZX/MOVSX extend to the destination size.
  */
 static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
 {
@@ -185,7 +185,7 @@ static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
 	memcpy(&val, vcpu->run->mmio.data, in->size);
 	if (in->ext == MMIO_EXT_SIGN && bits < 64 && (val & (1ull << (bits - 1))))
 		val |= ~0ull << bits;
-	old = in->reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[in->reg];
+	old = vcpu_gpr_get(vcpu, in->reg);
 	if (in->reg_high8) {
 		val = (old & ~0xff00ull) | ((val & 0xff) << 8);
 	} else if (dbits < 32) {
@@ -194,10 +194,7 @@ static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
 	} else if (dbits == 32) {
 		val &= 0xffffffffull;
 	}
-	if (in->reg == VCPU_RSP)
-		vmcs_write(GUEST_RSP, val);
-	else
-		vcpu->regs[in->reg] = val;
+	vcpu_gpr_set(vcpu, in->reg, val);
 }
 
 /* Finish what the last exit left to userspace (KVM's complete_userspace_io). */

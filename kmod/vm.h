@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <minivmm/vmx_caps.h>
 #include "mmio_decode.h"
+#include "vmcs.h"
 
 #define MINIVMM_MAX_SLOTS	32
 #define MINIVMM_MAX_VCPUS	16
@@ -86,6 +87,20 @@ struct minivmm_vcpu {
 	struct mmio_insn mmio_insn;
 };
 
+/* A guest GPR by enum vcpu_reg: RSP lives in the VMCS, the rest in regs[]. */
+static inline u64 vcpu_gpr_get(struct minivmm_vcpu *vcpu, int reg)
+{
+	return reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[reg];
+}
+
+static inline void vcpu_gpr_set(struct minivmm_vcpu *vcpu, int reg, u64 v)
+{
+	if (reg == VCPU_RSP)
+		vmcs_write(GUEST_RSP, v);
+	else
+		vcpu->regs[reg] = v;
+}
+
 /* vm.c */
 long minivmm_create_vm(void);
 void vm_put(struct minivmm_vm *vm);
@@ -121,6 +136,7 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused);
 void vmx_set_host_per_cpu_state(int cpu);
 int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *s);
 void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s);
+u64 vmx_get_cr0(void);
 void vmx_set_cr0(u64 cr0);
 void vmx_set_cr4(u64 cr4);
 

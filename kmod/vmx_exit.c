@@ -205,6 +205,19 @@ static int handle_vmcall(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
+/* The bits of a register an instruction with this address size uses. */
+static u64 addr_size_mask(unsigned int bytes)
+{
+	return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
+}
+
+/* Write @v into the @mask bits of GPR @reg, keeping the others. */
+static void vcpu_reg_write_masked(struct minivmm_vcpu *vcpu, int reg, u64 v,
+				  u64 mask)
+{
+	vcpu->regs[reg] = (vcpu->regs[reg] & ~mask) | (v & mask);
+}
+
 /*
  * INS/OUTS (SDM Vol. 3C 28.2.5 "Information for VM Exits Due to
  * Instruction Execution"): the exit gives the guest-linear address of the
@@ -220,7 +233,7 @@ static int handle_string_io(struct minivmm_vcpu *vcpu, u32 size, bool in,
 {
 	struct minivmm_run *run = vcpu->run;
 	u32 asz = 2u << ((vmcs_read(VMX_INSTRUCTION_INFO) >> 7) & 7);
-	u64 amask = asz >= 8 ? ~0ull : (1ull << (8 * asz)) - 1;
+	u64 amask = addr_size_mask(asz);
 	u64 count = rep ? vcpu->regs[VCPU_RCX] & amask : 1;
 	u64 gva = vmcs_read(GUEST_LINEAR_ADDRESS);
 	bool down = vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_DF;
@@ -249,10 +262,9 @@ static int handle_string_io(struct minivmm_vcpu *vcpu, u32 size, bool in,
 		vcpu->pending_io_in = true;
 	}
 	step = down ? -(n * size) : n * size;
-	vcpu->regs[idx] = (vcpu->regs[idx] & ~amask) | ((vcpu->regs[idx] + step) & amask);
+	vcpu_reg_write_masked(vcpu, idx, vcpu->regs[idx] + step, amask);
 	if (rep)
-		vcpu->regs[VCPU_RCX] = (vcpu->regs[VCPU_RCX] & ~amask) |
-				       ((count - n) & amask);
+		vcpu_reg_write_masked(vcpu, VCPU_RCX, count - n, amask);
 	if (!rep || count == n)
 		vmx_skip_instruction(vcpu);
 	run->exit_reason = MINIVMM_EXIT_IO;
@@ -291,27 +303,6 @@ static int handle_io(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
-static u64 vmx_gpr_get(struct minivmm_vcpu *vcpu, int reg)
-{
-	return reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[reg];
-}
-
-static void vmx_gpr_set(struct minivmm_vcpu *vcpu, int reg, u64 v)
-{
-	if (reg == VCPU_RSP)
-		vmcs_write(GUEST_RSP, v);
-	else
-		vcpu->regs[reg] = v;
-}
-
-/* The guest's view of CR0 (its read shadow for the bits we own). */
-static u64 vmx_guest_cr0(void)
-{
-	u64 mask = vmcs_read(CR0_GUEST_HOST_MASK);
-
-	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
-}
-
 /*
  * Exit reason 28: control-register access (SDM 26.1.3; qualification in
  * Table 28-3: CR number 3:0, type 5:4 (0 MOV to CR, 1 MOV from CR,
@@ -328,7 +319,7 @@ static int handle_cr_access(struct minivmm_vcpu *vcpu)
 
 	switch (type) {
 	case 0:					/* MOV to CR */
-		v = vmx_gpr_get(vcpu, reg);
+		v = vcpu_gpr_get(vcpu, reg);
 		if (cr == 0) {
 			if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
 				goto gp;
@@ -348,13 +339,13 @@ static int handle_cr_access(struct minivmm_vcpu *vcpu)
 	case 1:					/* MOV from CR (only CR8 exits) */
 		if (cr != 8)
 			return -1;
-		vmx_gpr_set(vcpu, reg, vcpu->cr8);
+		vcpu_gpr_set(vcpu, reg, vcpu->cr8);
 		break;
 	case 2:					/* CLTS */
-		vmx_set_cr0(vmx_guest_cr0() & ~(u64)X86_CR0_TS);
+		vmx_set_cr0(vmx_get_cr0() & ~(u64)X86_CR0_TS);
 		break;
 	case 3:					/* LMSW: PE (set only), MP, EM, TS */
-		v = vmx_guest_cr0();
+		v = vmx_get_cr0();
 		vmx_set_cr0((v & ~0xeull) | ((q >> 16) & 0xf) | (v & X86_CR0_PE));
 		break;
 	}
@@ -394,7 +385,7 @@ static unsigned int vmx_code_mode(void)
 
 static u64 vmx_reg_read(struct minivmm_vcpu *vcpu, const struct mmio_insn *in)
 {
-	u64 v = in->reg == VCPU_RSP ? vmcs_read(GUEST_RSP) : vcpu->regs[in->reg];
+	u64 v = vcpu_gpr_get(vcpu, in->reg);
 
 	return in->reg_high8 ? v >> 8 : v;
 }
@@ -437,11 +428,9 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 		if (in->is_stos) {
 			u64 step = vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_DF ?
 				   -(u64)in->size : in->size;
-			u64 mask = in->addr_size == 8 ? ~0ull :
-				   (1ull << (8 * in->addr_size)) - 1;
-			u64 rdi = vcpu->regs[VCPU_RDI];
 
-			vcpu->regs[VCPU_RDI] = (rdi & ~mask) | ((rdi + step) & mask);
+			vcpu_reg_write_masked(vcpu, VCPU_RDI, vcpu->regs[VCPU_RDI] + step,
+					      addr_size_mask(in->addr_size));
 		}
 	} else {
 		vcpu->pending_mmio_read = true;

@@ -207,6 +207,14 @@ static u64 vmx_cr0_forced(void)
 	return vmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 }
 
+/* The guest's view of CR0: its read shadow for the bits we own. */
+u64 vmx_get_cr0(void)
+{
+	u64 mask = vmcs_read(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
+}
+
 /* Guest CR0 write: the value it runs with, its shadow, and IA-32e mode. */
 void vmx_set_cr0(u64 cr0)
 {
@@ -267,7 +275,6 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 
 void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 {
-	u64 cr0_mask = vmcs_read(CR0_GUEST_HOST_MASK);
 	u64 cr4_mask = vmcs_read(CR4_GUEST_HOST_MASK);
 	int i;
 
@@ -284,8 +291,7 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
 	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
-	s->cr0 = (vmcs_read(GUEST_CR0) & ~cr0_mask) |
-		 (vmcs_read(CR0_READ_SHADOW) & cr0_mask);
+	s->cr0 = vmx_get_cr0();
 	s->cr3 = vmcs_read(GUEST_CR3);
 	s->cr4 = (vmcs_read(GUEST_CR4) & ~cr4_mask) |
 		 (vmcs_read(CR4_READ_SHADOW) & cr4_mask);
