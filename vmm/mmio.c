@@ -4,18 +4,10 @@
 
 #include "die.h"
 #include "mmio.h"
+#include "range_table.h"
 #include "vcpu.h"
 
-struct mmio_range {
-	__u64 start, len;
-	mmio_fn fn;
-	void *opaque;
-};
-
-#define MMIO_MAX_RANGES	32
-
-static struct mmio_range mmio_ranges[MMIO_MAX_RANGES];
-static unsigned int mmio_nr_ranges;
+static struct range_table mmio_ranges;
 static __u64 mmio_reported[MMIO_REPORT_MAX];
 static unsigned int mmio_nr_reported;
 static bool mmio_report_full;
@@ -23,39 +15,19 @@ static unsigned long long mmio_unhandled;
 
 int mmio__register(__u64 addr, __u64 len, mmio_fn fn, void *opaque)
 {
-	unsigned int i;
-
 	if (!len || !fn || addr + len < addr)
 		return -EINVAL;
-	for (i = 0; i < mmio_nr_ranges; i++) {
-		const struct mmio_range *r = &mmio_ranges[i];
-
-		if (addr < r->start + r->len && r->start < addr + len)
-			return -EEXIST;
-	}
-	if (mmio_nr_ranges == MMIO_MAX_RANGES)
-		return -ENOSPC;
-	mmio_ranges[mmio_nr_ranges++] = (struct mmio_range) {
-		.start = addr, .len = len, .fn = fn, .opaque = opaque,
-	};
-	return 0;
+	return range_table__add(&mmio_ranges, addr, len, (range_fn)fn, opaque);
 }
 
 int mmio__unregister(__u64 addr)
 {
-	unsigned int i;
-
-	for (i = 0; i < mmio_nr_ranges; i++)
-		if (mmio_ranges[i].start == addr) {
-			mmio_ranges[i] = mmio_ranges[--mmio_nr_ranges];
-			return 0;
-		}
-	return -ENOENT;
+	return range_table__remove(&mmio_ranges, addr);
 }
 
 void mmio__reset(void)
 {
-	mmio_nr_ranges = 0;
+	mmio_ranges.nr = 0;
 	mmio_nr_reported = 0;
 	mmio_report_full = false;
 	mmio_unhandled = 0;
@@ -83,15 +55,11 @@ static bool mmio_first_report(struct vcpu *v, __u64 addr)
 void mmio__access(struct vcpu *v, __u64 addr, __u8 *data, __u32 len,
 		  bool is_write)
 {
-	unsigned int i;
+	const struct range *r = range_table__find(&mmio_ranges, addr);
 
-	for (i = 0; i < mmio_nr_ranges; i++) {
-		const struct mmio_range *r = &mmio_ranges[i];
-
-		if (addr >= r->start && addr - r->start < r->len) {
-			r->fn(v, addr, data, len, is_write, r->opaque);
-			return;
-		}
+	if (r) {
+		((mmio_fn)r->fn)(v, addr, data, len, is_write, r->opaque);
+		return;
 	}
 
 	mmio_unhandled++;
