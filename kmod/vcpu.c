@@ -236,6 +236,14 @@ static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 	}
 }
 
+static void vmcs_write_if_changed(u64 *cached, unsigned long field, u64 value)
+{
+	if (*cached != value) {
+		vmcs_write(field, value);
+		*cached = value;
+	}
+}
+
 /*
  * One guest entry and exit (0; 1 if VMLAUNCH/VMRESUME failed; -EAGAIN if
  * the VMCS was taken away meanwhile), with what VMX does not switch done
@@ -269,11 +277,14 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	store_idt(&idt);
 	savesegment(ds, ds);
 	savesegment(es, es);
-	/* Per task and per CPU (PCID, CR4.TSD...), so per entry, like KVM. */
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
+	/*
+	 * Per task and per CPU (PCID, CR4.TSD...), so checked per entry;
+	 * like KVM, written only when they differ from what the VMCS holds.
+	 */
+	vmcs_write_if_changed(&vcpu->host_cr3, HOST_CR3, __read_cr3());
+	vmcs_write_if_changed(&vcpu->host_cr4, HOST_CR4, cr4_read_shadow());
 	rdmsrl(MSR_FS_BASE, fs_base);
-	vmcs_write(HOST_FS_BASE, fs_base);
+	vmcs_write_if_changed(&vcpu->host_fs_base, HOST_FS_BASE, fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
 

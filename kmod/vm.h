@@ -74,6 +74,8 @@ struct minivmm_vcpu {
 	u64 guest_kernel_gs_base;
 	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
 	u16 vpid;			/* TLB tag, 0: none (SDM 29.1) */
+	/* Host state last written to this VMCS, rewritten only on change. */
+	u64 host_cr3, host_cr4, host_fs_base;
 	u64 cr8;			/* the guest's TPR: never the host's */
 	struct minivmm_cpuid_entry *cpuid;	/* SET_CPUID table, or NULL */
 	u32 cpuid_nent;

@@ -135,9 +135,13 @@ static void vmx_setup_host_state(void)
 {
 	u64 v;
 
+	/*
+	 * HOST_CR3, HOST_CR4 and HOST_FS_BASE are written per entry when
+	 * they change (vcpu.c), against a cache that starts at 0: make the
+	 * VMCS hold 0 too, so a task whose FS base is 0 is still right.
+	 */
+	vmcs_write(HOST_FS_BASE, 0);
 	vmcs_write(HOST_CR0, read_cr0());
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
 	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
 	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
 	vmcs_write(HOST_DS_SELECTOR, __KERNEL_DS);
