@@ -25,6 +25,8 @@ static long minivmm_check_cap(unsigned long cap)
 		return 1;
 	case MINIVMM_CAP_PROBE_VMX:
 		return MINIVMM_PROBE_MAX_CPUS;
+	case MINIVMM_CAP_VCPU_STATS:
+		return 1;
 	case MINIVMM_CAP_EPT:
 		return !!(vmx_caps.features & MINIVMM_VMX_F_EPT);
 	case MINIVMM_CAP_VPID:

@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
@@ -256,6 +257,7 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 {
 	struct desc_ptr gdt, idt;
 	u64 fs_base, host_kgs;
+	bool guest_drs;
 	u16 ds, es;
 	int failed;
 
@@ -288,7 +290,23 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
 
+	/* DR7 comes from the VMCS; DR0-3 only matter when it enables them. */
+	guest_drs = vcpu->dr7 & VCPU_DR7_ENABLES;
+	if (guest_drs) {
+		set_debugreg(vcpu->dr[0], 0);
+		set_debugreg(vcpu->dr[1], 1);
+		set_debugreg(vcpu->dr[2], 2);
+		set_debugreg(vcpu->dr[3], 3);
+	}
+
 	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+
+	/*
+	 * A VM exit leaves DR7 = 0x400 (SDM 28.5.1): the host's breakpoints
+	 * are back only once its debug registers are.
+	 */
+	if (guest_drs || hw_breakpoint_active())
+		hw_breakpoint_restore();
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
@@ -373,6 +391,8 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 		}
 		ret = vmx_handle_exit(vcpu);
 		preempt_enable();
+		if (!ret)
+			vcpu->stats.userspace_exits++;
 		if (ret <= 0)
 			return ret;
 	}
@@ -420,6 +440,10 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
+	/* Counters only: readable while another thread runs the vCPU. */
+	if (cmd == MINIVMM_GET_VCPU_STATS)
+		return copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ?
+		       -EFAULT : 0;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	switch (cmd) {

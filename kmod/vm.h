@@ -18,6 +18,15 @@
 #define MINIVMM_RUN_DATA_OFFSET	512
 #define MINIVMM_RUN_DATA_SIZE	(PAGE_SIZE - MINIVMM_RUN_DATA_OFFSET)
 
+/* Debug-register bits (SDM Vol. 3B 18.2 "Debug Registers"). */
+#define VCPU_DR6_INIT		0xffff0ff0ull	/* DR6 after reset */
+#define VCPU_DR6_GUEST_BITS	0xe00full	/* B0-B3, BD, BS, BT */
+#define VCPU_DR6_BD		BIT(13)
+#define VCPU_DR7_INIT		0x400ull	/* DR7 after reset */
+#define VCPU_DR7_ENABLES	0xffull		/* L0-L3, G0-G3 */
+#define VCPU_DR7_GD		BIT(13)
+#define VCPU_DR7_RESERVED	0xd800ull	/* bits 11, 12, 14, 15 */
+
 struct minivmm_slot {
 	bool used;
 	u32 flags;		/* MINIVMM_MEM_* */
@@ -81,6 +90,13 @@ struct minivmm_vcpu {
 	u32 cpuid_nent;
 	void *fpu;			/* guest FXSAVE area (512 bytes) */
 	struct minivmm_exit exit;
+	struct minivmm_vcpu_stats stats;	/* MINIVMM_GET_VCPU_STATS */
+	/*
+	 * Debug registers: MOV DR always exits, so DR0-3 and DR6 live here;
+	 * DR7 lives in the VMCS (VM entry loads it) and in dr7 for the run
+	 * loop, which loads DR0-3 into the CPU only while DR7 enables one.
+	 */
+	u64 dr[4], dr6, dr7;
 	bool pending_io_in;		/* finish an IN on the next RUN */
 	u64 pending_ins_gva;		/* INS: where its data goes, if count>0 */
 	u32 pending_ins_bytes;

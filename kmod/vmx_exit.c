@@ -35,6 +35,21 @@ static void vmx_inject_exception(u8 vector, bool has_error, u32 error)
 }
 
 /*
+ * What delivering #DB does to the guest's debug registers (SDM Vol. 3B
+ * 18.2.3, 18.2.4): the exit qualification has the DR6 bits the CPU did
+ * not write (SDM Vol. 3C 28.2.1); B0-B3 are replaced, the rest are
+ * sticky; entering the handler clears DR7.GD.
+ */
+static void vmx_deliver_db(struct minivmm_vcpu *vcpu, u64 dr6_bits)
+{
+	vcpu->dr6 = (vcpu->dr6 & ~0xfull) | (dr6_bits & VCPU_DR6_GUEST_BITS);
+	if (vcpu->dr7 & VCPU_DR7_GD) {
+		vcpu->dr7 &= ~VCPU_DR7_GD;
+		vmcs_write(GUEST_DR7, vcpu->dr7);
+	}
+}
+
+/*
  * Exit reason 0: an exception the exception bitmap intercepts (SDM
  * 26.2). #AC and #DB are always intercepted so a guest whose handler
  * raises them again cannot keep the CPU inside an endless delivery loop
@@ -50,6 +65,8 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 		return 1;
 	if ((info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_HARD_EXCEPTION)
 		return -1;
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
+		vmx_deliver_db(vcpu, vcpu->exit.qualification);
 	vmx_inject_exception(info & INTR_INFO_VECTOR_MASK,
 			     info & INTR_INFO_DELIVER_CODE_MASK,
 			     vcpu->exit.intr_error);
@@ -383,6 +400,59 @@ static unsigned int vmx_code_mode(void)
 	return (ar & (1 << 14)) ? 32 : 16;
 }
 
+/*
+ * Exit reason 29: MOV DR (SDM Vol. 3C 26.1.3; qualification in Table
+ * 28-4: register 2:0, bit 4 set for MOV from DR, GPR 11:8). These exits
+ * come before the instruction's own checks (SDM 26.1.1), so the CPL,
+ * virtual-8086, CR4.DE and DR7.GD checks of MOV DR are done here. DR0-3
+ * and DR6 stay in the vCPU: the CPU's are the host's.
+ */
+static int handle_dr_access(struct minivmm_vcpu *vcpu)
+{
+	u64 q = vcpu->exit.qualification, v;
+	int dr = q & 7, reg = (q >> 8) & 15;
+	bool wide = vmx_code_mode() == 64;
+
+	if (((vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3) ||
+	    (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_VM))
+		goto gp;
+	if (dr == 4 || dr == 5) {
+		if (vmcs_read(GUEST_CR4) & X86_CR4_DE) {
+			vmx_inject_exception(X86_TRAP_UD, false, 0);
+			return 1;
+		}
+		dr += 2;			/* aliases of DR6 and DR7 */
+	}
+	if (vcpu->dr7 & VCPU_DR7_GD) {		/* general detect: #DB instead */
+		vmx_deliver_db(vcpu, VCPU_DR6_BD);
+		vmx_inject_exception(X86_TRAP_DB, false, 0);
+		return 1;
+	}
+	if (q & BIT(4)) {			/* MOV from DR */
+		v = dr < 4 ? vcpu->dr[dr] : dr == 6 ? vcpu->dr6 : vcpu->dr7;
+		vcpu_gpr_set(vcpu, reg, wide ? v : (u32)v);
+	} else {
+		v = vcpu_gpr_get(vcpu, reg);
+		if (!wide)
+			v = (u32)v;
+		if (dr < 4) {
+			vcpu->dr[dr] = v;
+		} else if (v >> 32) {
+			goto gp;
+		} else if (dr == 6) {
+			vcpu->dr6 = (v & VCPU_DR6_GUEST_BITS) | VCPU_DR6_INIT;
+		} else {
+			vcpu->dr7 = (v & ~VCPU_DR7_RESERVED) | VCPU_DR7_INIT;
+			vmcs_write(GUEST_DR7, vcpu->dr7);
+		}
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+gp:
+	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
 static u64 vmx_reg_read(struct minivmm_vcpu *vcpu, const struct mmio_insn *in)
 {
 	u64 v = vcpu_gpr_get(vcpu, in->reg);
@@ -447,6 +517,7 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
 	[EXIT_REASON_CR_ACCESS]			= handle_cr_access,
+	[EXIT_REASON_DR_ACCESS]			= handle_dr_access,
 	[EXIT_REASON_MWAIT_INSTRUCTION]		= handle_monitor_mwait,
 	[EXIT_REASON_MONITOR_INSTRUCTION]	= handle_monitor_mwait,
 	[EXIT_REASON_MSR_READ]			= handle_rdmsr,
@@ -456,11 +527,27 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
 };
 
+/* MINIVMM_GET_VCPU_STATS: every exit, by reason and exception vector. */
+static void vmx_count_exit(struct minivmm_vcpu *vcpu, u32 basic)
+{
+	struct minivmm_vcpu_stats *st = &vcpu->stats;
+	u32 info = vcpu->exit.intr_info;
+
+	st->exits++;
+	if (basic < MINIVMM_STATS_REASONS)
+		st->by_reason[basic]++;
+	if (basic == EXIT_REASON_EXCEPTION_NMI &&
+	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_HARD_EXCEPTION)
+		st->exceptions[info & INTR_INFO_VECTOR_MASK & 31]++;
+}
+
 int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
 	u32 basic = vcpu->exit.reason & 0xffff;
 	int ret = -1;
+
+	vmx_count_exit(vcpu, basic);
 
 	/* VM-entry failure after the instruction itself succeeded (SDM 27.8). */
 	if (vcpu->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {

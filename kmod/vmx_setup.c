@@ -57,12 +57,14 @@ int vmx_setup_controls(void)
 	 * HLT and every port access exit; MSR accesses exit (no bitmap).
 	 * CR8 accesses exit: without a TPR shadow, a guest MOV CR8 would set
 	 * the host CPU's own APIC TPR. MONITOR/MWAIT exit (and raise #UD):
-	 * a guest must not park the physical CPU.
+	 * a guest must not park the physical CPU. MOV DR exits: DR0-3 and
+	 * DR6 are not switched by VMX, and they are the host's.
 	 */
 	ret = ret ?: vmx_adjust("primary processor-based", minivmm_caps_proc(c),
 				CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 				CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING |
 				CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
+				CPU_BASED_MOV_DR_EXITING |
 				CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 				&vmx_ctls.proc);
 	/* EPT and unrestricted guest: real- and protected-mode guests start
@@ -72,11 +74,12 @@ int vmx_setup_controls(void)
 				SECONDARY_EXEC_ENABLE_EPT |
 				SECONDARY_EXEC_UNRESTRICTED_GUEST, &vmx_ctls.proc2);
 	ret = ret ?: vmx_adjust("VM-exit", minivmm_caps_exit(c),
-				VM_EXIT_HOST_ADDR_SPACE_SIZE |
+				VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
 				VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER,
 				&vmx_ctls.exit);
 	ret = ret ?: vmx_adjust("VM-entry", minivmm_caps_entry(c),
-				VM_ENTRY_LOAD_IA32_EFER, &vmx_ctls.entry);
+				VM_ENTRY_LOAD_DEBUG_CONTROLS | VM_ENTRY_LOAD_IA32_EFER,
+				&vmx_ctls.entry);
 	if (ret)
 		return ret;
 	/*
@@ -333,7 +336,9 @@ static void vmx_reset_guest_state(struct minivmm_vcpu *vcpu)
 	vmcs_write(GUEST_RIP, 0xfff0);
 	vmcs_write(GUEST_RSP, 0);
 	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
-	vmcs_write(GUEST_DR7, 0x400);
+	vmcs_write(GUEST_DR7, VCPU_DR7_INIT);
+	vcpu->dr7 = VCPU_DR7_INIT;
+	vcpu->dr6 = VCPU_DR6_INIT;
 	vmcs_write(GUEST_SYSENTER_CS, 0);
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);

@@ -40,6 +40,7 @@
 /* ABI features: which ioctls this module implements. */
 #define MINIVMM_CAP_VMX_CAPS		1	/* MINIVMM_GET_VMX_CAPS */
 #define MINIVMM_CAP_PROBE_VMX		2	/* MINIVMM_PROBE_VMX; returns the max CPUs reported */
+#define MINIVMM_CAP_VCPU_STATS		3	/* MINIVMM_GET_VCPU_STATS */
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -210,6 +211,22 @@ struct minivmm_cpuid {
 	struct minivmm_cpuid_entry entries[];
 };
 #define MINIVMM_SET_CPUID	_IOW(MINIVMMIO, 0x25, struct minivmm_cpuid)
+
+/*
+ * MINIVMM_GET_VCPU_STATS - on a vCPU fd: what its VM exits were, counted
+ * since it was created, including the ones the kernel handles without
+ * returning to userspace. May be called from another thread while the
+ * vCPU runs: each counter is read whole, the set is not one snapshot.
+ */
+#define MINIVMM_STATS_REASONS		80	/* VMX basic exit reasons 0..79 */
+struct minivmm_vcpu_stats {
+	__u64 exits;				/* every VM exit */
+	__u64 userspace_exits;			/* MINIVMM_RUN returned with an exit */
+	__u64 by_reason[MINIVMM_STATS_REASONS];	/* by VMX basic exit reason */
+	__u64 exceptions[32];			/* exit reason 0, by vector */
+	__u64 reserved[14];
+};
+#define MINIVMM_GET_VCPU_STATS	_IOR(MINIVMMIO, 0x26, struct minivmm_vcpu_stats)
 
 /* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -671,6 +674,88 @@ static void test_db_storm(void)
 	vm_destroy(&v);
 }
 
+static volatile uint64_t watched;
+
+/* A hardware write watchpoint on `watched` for this thread, or -1. */
+static int watch_open(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(a),
+		.bp_type = HW_BREAKPOINT_W,
+		.bp_addr = (uintptr_t)&watched,
+		.bp_len = HW_BREAKPOINT_LEN_8,
+		.sample_period = 1,
+		.exclude_kernel = 1,
+	};
+
+	return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static long long watch_count(int fd)
+{
+	long long n = -1;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : -1;
+}
+
+/*
+ * Debug registers: MOV DR exits and is emulated per vCPU (DR7's reserved
+ * bit 12 reads 0, DR6 reads its reset value), and the host's own
+ * breakpoints survive a guest that loads DR0-3 and DR7: VM exits clear
+ * DR7, the module restores the host's.
+ */
+static void test_debug_registers(void)
+{
+	static const uint8_t code[] = {
+		0x66, 0xb8, 0x34, 0x12, 0x00, 0x00,	/* mov eax, 0x1234 */
+		0x0f, 0x23, 0xc0,			/* mov dr0, eax */
+		0x66, 0xb8, 0x78, 0x56, 0x00, 0x00,	/* mov eax, 0x5678 */
+		0x0f, 0x23, 0xd8,			/* mov dr3, eax */
+		0x66, 0xb8, 0x01, 0x14, 0x00, 0x00,	/* mov eax, 0x1401 */
+		0x0f, 0x23, 0xf8,			/* mov dr7, eax */
+		0x0f, 0x21, 0xc3,			/* mov ebx, dr0 */
+		0x0f, 0x21, 0xd9,			/* mov ecx, dr3 */
+		0x0f, 0x21, 0xfa,			/* mov edx, dr7 */
+		0x0f, 0x21, 0xf6,			/* mov esi, dr6 */
+		0xf4,					/* hlt */
+	};
+	struct minivmm_regs r;
+	long long before, after;
+	struct vm v;
+	int wfd, ret, i;
+
+	wfd = watch_open();
+	if (!check(wfd >= 0, "host-watchpoint-available", "perf_event_open: %s",
+		   strerror(errno)))
+		return;
+	watched = 1;
+	before = watch_count(wfd);
+	check(before == 1, "host-watchpoint-baseline", "count %lld after one write",
+	      before);
+	if (vm_create(&v, code, sizeof(code))) {
+		check(0, "vm-create-dr", "%s", strerror(errno));
+		close(wfd);
+		return;
+	}
+	ret = vm_run(&v);
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &r);
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT &&
+	      r.rbx == 0x1234 && r.rcx == 0x5678 && r.rdx == 0x401 &&
+	      r.rsi == 0xffff0ff0, "vm-mov-dr-emulated",
+	      "exit %s dr0 %#llx dr3 %#llx dr7 %#llx dr6 %#llx",
+	      exit_name(v.run->exit_reason), (unsigned long long)r.rbx,
+	      (unsigned long long)r.rcx, (unsigned long long)r.rdx,
+	      (unsigned long long)r.rsi);
+	for (i = 0; i < 3; i++)
+		watched = i;
+	after = watch_count(wfd);
+	check(after == before + 3, "host-watchpoint-survives-guest-drs",
+	      "count %lld, want %lld", after, before + 3);
+	vm_destroy(&v);
+	close(wfd);
+}
+
 /* A VM fd used by another process gets EIO. */
 static void test_fork(void)
 {
@@ -804,6 +889,7 @@ int main(int argc, char **argv)
 	test_interrupted();
 	test_interrupted_if0();
 	test_db_storm();
+	test_debug_registers();
 	test_fork();
 	test_migration();
 	if (argc < 2 || strcmp(argv[1], "--no-loop"))
