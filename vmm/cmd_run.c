@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] IMAGE */
+/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] [--stats] IMAGE */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "dev.h"
 #include "die.h"
 #include "errors.h"
+#include "exit_stats.h"
 #include "exit_status.h"
 #include "guest_mem.h"
 #include "image.h"
@@ -128,6 +129,20 @@ static void run_trace_end(const struct vm *vm)
 		pio__unhandled_ports(), mmio__unhandled_accesses());
 }
 
+/* --stats: what the vCPU's exits were, the kernel-handled ones included. */
+static void run_print_stats(const struct vm *vm)
+{
+	struct minivmm_vcpu_stats st;
+	int ret = vm->vcpu.ioctl(vm->vcpu.fd, MINIVMM_GET_VCPU_STATS,
+				 (unsigned long)&st);
+
+	if (ret < 0)
+		fprintf(stderr, VMM_PROG ": stats: MINIVMM_GET_VCPU_STATS failed: %s\n",
+			strerror(-ret));
+	else
+		exit_stats_print(stderr, &st);
+}
+
 static void run_destroy_vm(struct vm *vm)
 {
 	vcpu_arm_timeout(&vm->vcpu, 0);
@@ -171,6 +186,8 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	ret = vcpu_run(&vm.vcpu);
 	if (opts.trace)
 		run_trace_end(&vm);
+	if (opts.stats)
+		run_print_stats(&vm);
 
 	run_destroy_vm(&vm);
 	close(vm.dev_fd);

@@ -6,8 +6,8 @@
  * `minivmm run` also exits with the guest's own code: an OUT of N to the
  * debug-exit port 0xf4 ends the run with status N & 0xff. Those codes
  * can overlap the statuses below; VMM-side outcomes of a run therefore
- * sit at 118..124, just below the shell's 126/127/128+N, so a guest that
- * keeps to 0..117 (and does not collide with the 1..10 reported before it
+ * sit at 116..124, just below the shell's 126/127/128+N, so a guest that
+ * keeps to 0..115 (and does not collide with the 1..10 reported before it
  * starts, with a message on stderr) stays distinguishable. Every status
  * minivmm itself chooses comes with a one-line reason on stderr; a guest
  * exit code does not.
@@ -37,6 +37,11 @@
 				   "command needs")				\
 	X(EXIT_BAD_IMAGE,	10, "run: guest image unreadable, invalid or "	\
 				   "too big for guest memory")			\
+	X(EXIT_GUEST_EXIT_STORM, 116, "run: --timeout expired while the guest "	\
+				   "was in an exit storm (see the message)")	\
+	X(EXIT_GUEST_EXC_STORM,	117, "run: --timeout expired while the guest "	\
+				   "was in an exception loop or storm (#AC, "	\
+				   "#DB, ...: see the message)")		\
 	X(EXIT_GUEST_HLT,	118, "run: guest HLT with interrupts disabled "	\
 				   "(RFLAGS.IF=0): nothing can wake it")	\
 	X(EXIT_GUEST_HLT_IF,	119, "run: guest HLT with interrupts enabled "	\

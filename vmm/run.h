@@ -10,6 +10,7 @@
 struct run_opts {
 	bool help;
 	bool trace;
+	bool stats;		/* print exit statistics at the end */
 	__u64 mem_size;		/* bytes */
 	double timeout;		/* seconds, 0 = none */
 	bool load_addr_set;

@@ -21,6 +21,7 @@ static const struct option run_long_opts[] = {
 	{ "timeout",	required_argument,	NULL, 't' },
 	{ "load-addr",	required_argument,	NULL, 'l' },
 	{ "trace",	no_argument,		NULL, 'T' },
+	{ "stats",	no_argument,		NULL, 'S' },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -39,6 +40,8 @@ void run_print_usage(FILE *f)
 		"  -l, --load-addr ADDR  flat images: where to load (default 0x10000); a\n"
 		"                        multiple of 16 up to 0xffff0\n"
 		"      --trace           print every VM exit on stderr\n"
+		"      --stats           print exit statistics (all exits, by reason and\n"
+		"                        exception vector, kernel-handled ones too) at the end\n"
 		"  -h, --help            show this help and exit\n"
 		"\n"
 		"Images:\n"
@@ -191,6 +194,9 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'T':
 			opts->trace = true;
+			break;
+		case 'S':
+			opts->stats = true;
 			break;
 		default:
 			return VMM_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "dev.h"
 #include "die.h"
 #include "errors.h"
+#include "exit_stats.h"
 #include "exit_status.h"
 #include "mmio.h"
 #include "pio.h"
@@ -240,11 +241,39 @@ static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
 static volatile sig_atomic_t vcpu_timeout_fired;
 static struct minivmm_run *volatile vcpu_timeout_run;
 
+/*
+ * The guest did not finish in time: say whether it was computing or
+ * stuck in a storm of exits (an #AC or #DB loop, say), from the exit
+ * counts the module keeps. A module without them gets the plain verdict.
+ */
 static enum vcpu_action vcpu_timeout_stop(struct vcpu *v, int *status)
 {
-	fprintf(v->err, VMM_PROG ": timeout: guest stopped after %g s\n",
-		v->timeout);
-	*status = VMM_EXIT_TIMEOUT;
+	struct minivmm_vcpu_stats st;
+	struct storm storm = { .kind = STORM_NONE };
+	const char *name;
+	char buf[32];
+
+	if (v->ioctl(v->fd, MINIVMM_GET_VCPU_STATS, (unsigned long)&st) >= 0)
+		exit_stats_classify(&st, v->timeout, &storm);
+	switch (storm.kind) {
+	case STORM_EXCEPTION:
+		fprintf(v->err, VMM_PROG ": timeout: guest stopped after %g s in an exception loop: %llu of its %llu exits were %s\n",
+			v->timeout, storm.count, storm.guest_exits,
+			exception_name(storm.vector, buf, sizeof(buf)));
+		*status = VMM_EXIT_GUEST_EXC_STORM;
+		break;
+	case STORM_EXIT:
+		name = vmx_exit_reason_name(storm.reason);
+		fprintf(v->err, VMM_PROG ": timeout: guest stopped after %g s in an exit storm: %llu exits, the most (%llu) for %s\n",
+			v->timeout, storm.guest_exits, storm.count,
+			name ? name : "?");
+		*status = VMM_EXIT_GUEST_EXIT_STORM;
+		break;
+	default:
+		fprintf(v->err, VMM_PROG ": timeout: guest stopped after %g s\n",
+			v->timeout);
+		*status = VMM_EXIT_TIMEOUT;
+	}
 	return VCPU_STOP;
 }
 

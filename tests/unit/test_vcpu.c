@@ -30,6 +30,7 @@ static struct minivmm_run script[MAX_SCRIPT];
 static unsigned int script_len, script_pos, runs;
 static int run_errno;		/* RUN fails with this (after the script) */
 static bool endless_io;		/* RUN always exits with an OUT to 0x80 */
+static struct minivmm_vcpu_stats fake_stats;	/* GET_VCPU_STATS answer */
 
 static int fake_ioctl(int fd, unsigned long req, unsigned long arg)
 {
@@ -42,6 +43,9 @@ static int fake_ioctl(int fd, unsigned long req, unsigned long arg)
 		return 0;
 	case MINIVMM_GET_SREGS:
 		memset((void *)arg, 0, sizeof(struct minivmm_sregs));
+		return 0;
+	case MINIVMM_GET_VCPU_STATS:
+		memcpy((void *)arg, &fake_stats, sizeof(fake_stats));
 		return 0;
 	case MINIVMM_RUN:
 		runs++;
@@ -91,6 +95,7 @@ static void setup(void)
 	script_len = script_pos = runs = 0;
 	run_errno = EIO;
 	endless_io = false;
+	memset(&fake_stats, 0, sizeof(fake_stats));
 }
 
 static void teardown(void)
@@ -452,4 +457,37 @@ Test(vcpu, disarm_timeout)
 	nanosleep(&ts, NULL);
 	cr_assert_not(vcpu_timed_out(), "the alarm still fired");
 	cr_assert_eq(run->immediate_exit, 0);
+}
+
+/* --timeout in an #AC loop: status 117, and the message names #AC. */
+Test(vcpu, timeout_in_exception_loop)
+{
+	char *e;
+
+	fake_stats.exits = 50000 + 30;
+	fake_stats.by_reason[0] = 50000;
+	fake_stats.exceptions[17] = 50000;
+	fake_stats.by_reason[52] = 30;		/* the host's, not counted */
+	run_errno = EINTR;
+	cr_assert_eq(vcpu_arm_timeout(&v, 0.05), 0);
+	cr_assert_eq(vcpu_run(&v), VMM_EXIT_GUEST_EXC_STORM);
+	e = err_text();
+	cr_assert_str_eq(e, "minivmm: timeout: guest stopped after 0.05 s in an exception loop: 50000 of its 50000 exits were #AC (alignment check)\n");
+	free(e);
+}
+
+/* --timeout in a CPUID storm: status 116, and the message names CPUID. */
+Test(vcpu, timeout_in_exit_storm)
+{
+	char *e;
+
+	fake_stats.exits = 3000;
+	fake_stats.by_reason[10] = 2000;	/* CPUID */
+	fake_stats.by_reason[30] = 1000;	/* I/O */
+	run_errno = EINTR;
+	cr_assert_eq(vcpu_arm_timeout(&v, 0.05), 0);
+	cr_assert_eq(vcpu_run(&v), VMM_EXIT_GUEST_EXIT_STORM);
+	e = err_text();
+	cr_assert_str_eq(e, "minivmm: timeout: guest stopped after 0.05 s in an exit storm: 3000 exits, the most (2000) for CPUID\n");
+	free(e);
 }
