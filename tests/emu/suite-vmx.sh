@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bochs, one VT-x CPU: load checks, /dev/minivmm, `minivmm info`, the ABI,
 # VMXON/VMXOFF through the probe, reload cycles, privileges, and
-# coexistence with stock kvm_intel (both refusal paths).
+# coexistence with stock kvm_intel (both orders, every refusal path).
 . /tests/lib.sh
 
 MOD=/lib/modules/minivmm.ko
@@ -89,6 +89,27 @@ for m in irqbypass kvm kvm-intel; do
 	insmod /lib/modules/$m.ko || t_fail "insmod-$m" "insmod $m.ko failed"
 done
 t_check kvm-dev-present test -c /dev/kvm
+# minivmm holds VT-x while one of its VMs exists: KVM cannot create a VM
+# then, and can again once that VM is gone (kvm_hold exits at once: its
+# stop file exists).
+minivmm run --timeout 120 /guests/loop.bin >/dev/null 2>&1 &
+vmm=$!
+sleep 2
+touch /tmp/kvm-now
+dmesg_mark
+kvm_hold /tmp/kvm-now >/tmp/kvm_try.out 2>&1; rc=$?
+t_info "kvm_hold with a minivmm VM running: rc=$rc $(cat /tmp/kvm_try.out)"
+t_show_dmesg
+[ $rc != 0 ] && grep -q 'KVM_CREATE_VM: Device or resource busy' /tmp/kvm_try.out &&
+	t_pass kvm-refused-while-minivmm-vm-runs ||
+	t_fail kvm-refused-while-minivmm-vm-runs "rc=$rc: $(cat /tmp/kvm_try.out)"
+kill $vmm
+wait $vmm
+kvm_hold /tmp/kvm-now >/tmp/kvm_try.out 2>&1; rc=$?
+[ $rc = 0 ] && grep -q 'holding VT-x' /tmp/kvm_try.out &&
+	t_pass kvm-vm-after-minivmm-vm-ended ||
+	t_fail kvm-vm-after-minivmm-vm-ended "rc=$rc: $(cat /tmp/kvm_try.out)"
+rm -f /tmp/kvm-now
 # minivmm loaded but idle: VT-x is free, so KVM can create a VM.
 kvm_hold /tmp/kvm-release >/tmp/kvm_hold.out 2>&1 &
 hold=$!
