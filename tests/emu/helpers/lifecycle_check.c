@@ -151,6 +151,80 @@ static void test_kill_during_run(void)
 	      "lc-kill-9-during-run", "child status %#x", status);
 }
 
+static int module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/minivmm/refcnt", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* Release resource @what of @v: 0 dev fd, 1 VM fd, 2 vCPU fd, 3 run page, 4 memory. */
+static void vm_release_one(struct vm *v, int what)
+{
+	switch (what) {
+	case 0: close(v->dev); break;
+	case 1: close(v->vm); break;
+	case 2: close(v->vcpu); break;
+	case 3: munmap(v->run, 4096); break;
+	case 4: munmap(v->mem, MEM_SIZE); break;
+	}
+}
+
+/* The @k-th (0..119) ordering of 0..4: @k written in the factorial base. */
+static void nth_order(int k, int order[5])
+{
+	int left[5] = { 0, 1, 2, 3, 4 }, fact = 24, i, j;
+
+	for (i = 0; i < 5; i++) {
+		int pick = k / fact;
+
+		k %= fact;
+		if (i < 4)
+			fact /= 4 - i;
+		order[i] = left[pick];
+		for (j = pick; j < 4 - i; j++)
+			left[j] = left[j + 1];
+	}
+}
+
+/*
+ * Every order of letting go: the device fd, the VM fd, the vCPU fd, the
+ * run page and the guest memory (120 orders), each after a guest ran.
+ * Afterwards the module holds no more references than before.
+ */
+static void test_every_release_order(void)
+{
+	int before = module_refcnt(), after, bad = -1, k, j, order[5];
+	struct vm v;
+
+	for (k = 0; k < 120 && bad < 0; k++) {
+		nth_order(k, order);
+		if (vm_spinning(&v, 0)) {
+			bad = k;
+			break;
+		}
+		v.mem[0x10000] = 0xf4;		/* hlt instead of the spin */
+		if (ioctl(v.vcpu, MINIVMM_RUN, 0) ||
+		    v.run->exit_reason != MINIVMM_EXIT_HLT)
+			bad = k;
+		for (j = 0; j < 5; j++)
+			vm_release_one(&v, order[j]);
+	}
+	after = module_refcnt();
+	check(bad < 0, "lc-every-release-order", "order %d failed: %s", bad,
+	      strerror(errno));
+	printf("MVTEST: INFO module refcount %d before 120 release orders, %d after\n",
+	       before, after);
+	check(before >= 0 && after == before, "lc-release-orders-refcount",
+	      "refcount %d before, %d after", before, after);
+}
+
 /* rmmod is refused while an fd is open and works once all are closed. */
 static void test_rmmod_with_open_fds(void)
 {
@@ -173,6 +247,7 @@ int main(void)
 	test_close_vm_while_vcpu_runs();
 	test_concurrent_run();
 	test_kill_during_run();
+	test_every_release_order();
 	test_rmmod_with_open_fds();
 	return failures ? 1 : 0;
 }
