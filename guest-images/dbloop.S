@@ -44,16 +44,14 @@ _start:
 
 db_handler:
 	nop				/* never executed */
-	mov	$escaped, %si
-	call	puts16
 	mov	$2, %al
-	call	exit16
+	mov	$escaped, %si
+	jmp	puts_exit16
 
 fail:
-	mov	$bad, %si
-	call	puts16
 	mov	$1, %al
-	call	exit16
+	mov	$bad, %si
+	jmp	puts_exit16
 
 	.section .rodata
 armed:	.asciz	"dbloop: breakpoint on the #DB handler armed\n"

@@ -23,15 +23,13 @@ _start:
 	in	%dx, %al
 	cmp	$0x5a, %al
 	jne	fail
-	mov	$ok, %si
-	call	puts16
 	xor	%al, %al
-	call	exit16
+	mov	$ok, %si
+	jmp	puts_exit16
 fail:
-	mov	$bad, %si
-	call	puts16
 	mov	$1, %al
-	call	exit16
+	mov	$bad, %si
+	jmp	puts_exit16
 
 	.section .rodata
 ok:	.asciz	"ports: ok\n"

@@ -12,10 +12,9 @@ _start:
 	cli
 	lidt	idt_empty
 	int3
-	mov	$msg, %si
-	call	puts16
 	mov	$1, %al
-	call	exit16
+	mov	$msg, %si
+	jmp	puts_exit16
 
 	.section .rodata
 	.balign	8

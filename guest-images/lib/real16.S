@@ -40,3 +40,9 @@ exit16:
 4:	cli				/* not reached under minivmm */
 	hlt
 	jmp	4b
+
+/* puts_exit16: write the string at %ds:%si, then exit with status %al. */
+	.globl puts_exit16
+puts_exit16:
+	call	puts16
+	call	exit16
