@@ -50,6 +50,9 @@ run_guest run-exit-storm 116 '' --timeout 3 /guests/exitstorm.bin
 grep -q 'exit storm: .* for \(CPUID\|I/O instruction\)$' /tmp/err &&
 	t_pass run-exit-storm-named || t_fail run-exit-storm-named "stderr: $(cat /tmp/err)"
 t_show "exitstorm: $(cat /tmp/err)"
+run_guest run-strio-past-memory 122 '^strio: REP INSB past the end of memory done$' --mem 1M /guests/strio.bin
+grep -q 'internal error: .*reason 30 (I/O instruction)' /tmp/err &&
+	t_pass run-strio-outs-stopped || t_fail run-strio-outs-stopped "stderr: $(cat /tmp/err)"
 # --stats counts what the kernel handled too; its "to userspace" count is
 # the number of exits minivmm itself handled (--trace says).
 minivmm run --stats --trace /guests/hello16.bin >/tmp/out 2>/tmp/err
