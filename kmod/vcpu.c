@@ -172,6 +172,24 @@ static long vcpu_set_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
 }
 
 /*
+ * SET_SREGS input: the named padding and reserved[] must be zero, so a
+ * later ABI can give them a meaning without old callers' garbage being
+ * taken for it (include/uapi/minivmm.h). The unnamed tail padding of
+ * struct minivmm_segment is not checked: C initializers need not zero it.
+ */
+static bool sregs_reserved_clear(const struct minivmm_sregs *s)
+{
+	const struct minivmm_segment *seg;
+
+	for (seg = &s->cs; seg <= &s->ldt; seg++)
+		if (memchr_inv(seg->pad, 0, sizeof(seg->pad)))
+			return false;
+	return !memchr_inv(s->gdt.pad, 0, sizeof(s->gdt.pad)) &&
+	       !memchr_inv(s->idt.pad, 0, sizeof(s->idt.pad)) &&
+	       !memchr_inv(s->reserved, 0, sizeof(s->reserved));
+}
+
+/*
  * Write an MMIO read's data into its register like the CPU would: a
  * 32-bit destination zero-extends into 64 bits, 8/16-bit ones merge,
  * MOVZX/MOVSX extend to the destination size.
@@ -444,8 +462,12 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = -EFAULT;
 		break;
 	case MINIVMM_SET_SREGS:
-		ret = copy_from_user(&u.sregs, argp, sizeof(u.sregs)) ? -EFAULT :
-		      vcpu_with_vmcs(vcpu, vcpu_set_sregs_fn, &u.sregs);
+		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
+			ret = -EFAULT;
+		else if (!sregs_reserved_clear(&u.sregs))
+			ret = -EINVAL;
+		else
+			ret = vcpu_with_vmcs(vcpu, vcpu_set_sregs_fn, &u.sregs);
 		break;
 	default:
 		ret = -ENOTTY;
