@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
@@ -476,13 +477,36 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
-/* The run page: one page at offset 0, shared read/write. */
+/* vma->vm_flags is written through vm_flags_mod() since Linux 6.3. */
+static void vcpu_vma_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+			       vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/*
+ * The run page: one page at offset 0, MAP_SHARED (a private copy would
+ * hide userspace's writes, e.g. immediate_exit, from the kernel), never
+ * executable (it is data; mprotect cannot add PROT_EXEC later either),
+ * never grown by mremap, and only in the VM's own process (like every
+ * ioctl). Errors: EINVAL, EPERM (PROT_EXEC), EIO (another process).
+ */
 static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct minivmm_vcpu *vcpu = filp->private_data;
 
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vcpu_vma_flags_mod(vma, VM_DONTEXPAND, VM_MAYEXEC);
 	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
 }
 
