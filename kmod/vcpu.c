@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
@@ -173,6 +174,24 @@ static long vcpu_set_sregs_fn(struct minivmm_vcpu *vcpu, void *arg)
 }
 
 /*
+ * SET_SREGS input: the named padding and reserved[] must be zero, so a
+ * later ABI can give them a meaning without old callers' garbage being
+ * taken for it (include/uapi/minivmm.h). The unnamed tail padding of
+ * struct minivmm_segment is not checked: C initializers need not zero it.
+ */
+static bool sregs_reserved_clear(const struct minivmm_sregs *s)
+{
+	const struct minivmm_segment *seg;
+
+	for (seg = &s->cs; seg <= &s->ldt; seg++)
+		if (memchr_inv(seg->pad, 0, sizeof(seg->pad)))
+			return false;
+	return !memchr_inv(s->gdt.pad, 0, sizeof(s->gdt.pad)) &&
+	       !memchr_inv(s->idt.pad, 0, sizeof(s->idt.pad)) &&
+	       !memchr_inv(s->reserved, 0, sizeof(s->reserved));
+}
+
+/*
  * Write an MMIO read's data into its register like the CPU would: a
  * 32-bit destination zero-extends into 64 bits, 8/16-bit ones merge,
  * MOVZX/MOVSX extend to the destination size.
@@ -198,30 +217,41 @@ static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
 	vcpu_gpr_set(vcpu, in->reg, val);
 }
 
-/* Finish what the last exit left to userspace (KVM's complete_userspace_io). */
+/*
+ * Finish what the last exit left to userspace (KVM's complete_userspace_io).
+ * The run page is userspace's to write at any time: only the answers
+ * (I/O data, MMIO data, hypercall return) are read back from it. Where
+ * the I/O data lies and how big an item is come from the kernel's own
+ * record of the exit (the data area's fixed offset, the qualification of
+ * the I/O exit, still in vcpu->exit): never from run->io, which a VMM
+ * could have changed into an offset outside the page or a size larger
+ * than RAX.
+ */
 static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
+	u8 *data = (u8 *)run + MINIVMM_RUN_DATA_OFFSET;
 
 	if (vcpu->pending_io_in && vcpu->pending_ins_bytes) {
 		/* INS: the data goes to guest memory; what is not guest
 		 * memory is dropped, like a write to nothing.
 		 */
-		vcpu_write_guest_virt(vcpu, vcpu->pending_ins_gva,
-				      (u8 *)run + run->io.data_offset,
+		vcpu_write_guest_virt(vcpu, vcpu->pending_ins_gva, data,
 				      vcpu->pending_ins_bytes);
 		vcpu->pending_ins_bytes = 0;
 		vcpu->pending_io_in = false;
 	}
 	if (vcpu->pending_io_in) {
+		/* Size - 1 in bits 2:0 of an I/O exit's qualification: 0, 1, 3. */
+		unsigned int size = (vcpu->exit.qualification & 7) + 1;
 		u64 val = 0, mask;
 
-		memcpy(&val, (u8 *)run + run->io.data_offset, run->io.size);
-		mask = run->io.size == 4 ? 0xffffffffull : (1ull << (8 * run->io.size)) - 1;
+		memcpy(&val, data, size);
+		mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
 		/* A 32-bit IN zero-extends into RAX like any 32-bit write in
 		 * 64-bit mode; smaller ones keep the upper bits.
 		 */
-		if (run->io.size == 4)
+		if (size == 4)
 			vcpu->regs[VCPU_RAX] = val & mask;
 		else
 			vcpu->regs[VCPU_RAX] = (vcpu->regs[VCPU_RAX] & ~mask) | (val & mask);
@@ -468,8 +498,12 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = -EFAULT;
 		break;
 	case MINIVMM_SET_SREGS:
-		ret = copy_from_user(&u.sregs, argp, sizeof(u.sregs)) ? -EFAULT :
-		      vcpu_with_vmcs(vcpu, vcpu_set_sregs_fn, &u.sregs);
+		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
+			ret = -EFAULT;
+		else if (!sregs_reserved_clear(&u.sregs))
+			ret = -EINVAL;
+		else
+			ret = vcpu_with_vmcs(vcpu, vcpu_set_sregs_fn, &u.sregs);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -478,13 +512,36 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
-/* The run page: one page at offset 0, shared read/write. */
+/* vma->vm_flags is written through vm_flags_mod() since Linux 6.3. */
+static void vcpu_vma_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+			       vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/*
+ * The run page: one page at offset 0, MAP_SHARED (a private copy would
+ * hide userspace's writes, e.g. immediate_exit, from the kernel), never
+ * executable (it is data; mprotect cannot add PROT_EXEC later either),
+ * never grown by mremap, and only in the VM's own process (like every
+ * ioctl). Errors: EINVAL, EPERM (PROT_EXEC), EIO (another process).
+ */
 static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct minivmm_vcpu *vcpu = filp->private_data;
 
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vcpu_vma_flags_mod(vma, VM_DONTEXPAND, VM_MAYEXEC);
 	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
 }
 

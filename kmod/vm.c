@@ -61,18 +61,61 @@ static bool slot_overlaps(struct minivmm_vm *vm, u32 skip, u64 gpa, u64 size)
 }
 
 /*
+ * Pin the caller's memory for a new slot. No VM lock is needed: the memory
+ * is the caller's, and nothing else sees @new yet.
+ */
+static long slot_pin(struct minivmm_slot *new,
+		     const struct minivmm_memory_region *r)
+{
+	unsigned int gup = FOLL_LONGTERM;
+	long pinned;
+
+	new->flags = r->flags;
+	new->gpa = r->guest_phys_addr;
+	new->npages = r->memory_size >> PAGE_SHIFT;
+	new->uaddr = r->userspace_addr;
+	/*
+	 * Pinned pages are resident: a slot larger than RAM can never be
+	 * pinned. Refusing it first also keeps the page array below
+	 * kvmalloc's INT_MAX limit, which WARNs.
+	 */
+	if (new->npages > totalram_pages())
+		return -ENOMEM;
+	new->pages = kvcalloc(new->npages, sizeof(*new->pages), GFP_KERNEL_ACCOUNT);
+	if (!new->pages)
+		return -ENOMEM;
+	if (!(r->flags & MINIVMM_MEM_READONLY))
+		gup |= FOLL_WRITE;
+	pinned = pin_user_pages_fast(r->userspace_addr, new->npages, gup, new->pages);
+	if (pinned != new->npages) {
+		if (pinned > 0)
+			unpin_user_pages(new->pages, pinned);
+		kvfree(new->pages);
+		return pinned < 0 ? pinned : -EFAULT;
+	}
+	return 0;
+}
+
+static void slot_unpin(struct minivmm_slot *new)
+{
+	unpin_user_pages(new->pages, new->npages);
+	kvfree(new->pages);
+}
+
+/*
  * MINIVMM_SET_MEMORY_REGION: create, replace or (size 0) delete a slot.
  * Errors: EINVAL (slot number, flags, alignment, wrap, size beyond the
  * 4-level EPT), EEXIST (overlaps another slot), EFAULT (not the caller's
- * memory), ENOMEM.
+ * memory), ENOMEM (more than RAM, or no memory for the tables). The new
+ * memory is pinned before the old slot goes, so a refused replacement
+ * leaves the slot as it was.
  */
 static long vm_set_memory_region(struct minivmm_vm *vm,
 				 struct minivmm_memory_region __user *argp)
 {
 	struct minivmm_memory_region r;
 	struct minivmm_slot new = {}, *slot;
-	unsigned int gup = FOLL_LONGTERM;
-	long pinned, ret;
+	long ret;
 
 	if (copy_from_user(&r, argp, sizeof(r)))
 		return -EFAULT;
@@ -88,46 +131,35 @@ static long vm_set_memory_region(struct minivmm_vm *vm,
 	     r.memory_size >> PAGE_SHIFT > INT_MAX ||
 	     !access_ok((void __user *)(unsigned long)r.userspace_addr, r.memory_size)))
 		return -EINVAL;
+	if (r.memory_size) {
+		ret = slot_pin(&new, &r);
+		if (ret)
+			return ret;
+	}
 
 	mutex_lock(&vm->lock);
 	slot = &vm->slots[r.slot];
 	if (r.memory_size &&
 	    slot_overlaps(vm, r.slot, r.guest_phys_addr, r.memory_size)) {
 		ret = -EEXIST;
-		goto out;
+		goto out_unpin;
 	}
 	slot_release(vm, slot);
 	ret = 0;
 	if (!r.memory_size)
 		goto out;
-
-	new.flags = r.flags;
-	new.gpa = r.guest_phys_addr;
-	new.npages = r.memory_size >> PAGE_SHIFT;
-	new.uaddr = r.userspace_addr;
-	new.pages = kvcalloc(new.npages, sizeof(*new.pages), GFP_KERNEL_ACCOUNT);
-	if (!new.pages) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (!(r.flags & MINIVMM_MEM_READONLY))
-		gup |= FOLL_WRITE;
-	pinned = pin_user_pages_fast(r.userspace_addr, new.npages, gup, new.pages);
-	if (pinned != new.npages) {
-		if (pinned > 0)
-			unpin_user_pages(new.pages, pinned);
-		kvfree(new.pages);
-		ret = pinned < 0 ? pinned : -EFAULT;
-		goto out;
-	}
 	ret = ept_map_slot(&vm->ept, &new);
 	if (ret) {
-		unpin_user_pages(new.pages, new.npages);
-		kvfree(new.pages);
-		goto out;
+		/* A vCPU may have used the partial mapping: flush it first. */
+		ept_invalidate_all();
+		goto out_unpin;
 	}
 	new.used = true;
 	*slot = new;
+	mutex_unlock(&vm->lock);
+	return 0;
+out_unpin:
+	slot_unpin(&new);
 out:
 	mutex_unlock(&vm->lock);
 	return ret;

@@ -7,7 +7,9 @@
 #   3. unit          criterion unit tests of the userspace logic
 #   4. kbuild        minivmm.ko against Debian's 6.1 and 6.12 headers, W=1
 #   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU) and smp (2
-#                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx
+#                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx;
+#                    after suite vm, tools/check-errno-table.sh: every row of
+#                    the error table in docs/uapi.md has a PASS line
 #
 # Every part prints "PASS name" / "FAIL name: why" lines (criterion prints
 # its own summary, counted from its Synthesis line). A part that cannot run
@@ -74,6 +76,9 @@ part emu-bochs-vmx make -s emu EMU=bochs SUITE=vmx CPUS=1 CPU_MODEL=corei7_haswe
 count_lines "$logs/emu-bochs-vmx.log"
 part emu-bochs-vm make -s emu EMU=bochs SUITE=vm CPUS=1 CPU_MODEL=corei7_haswell_4770
 count_lines "$logs/emu-bochs-vm.log"
+# Every row of the error table in docs/uapi.md has its PASS line in suite vm.
+part errno-table tools/check-errno-table.sh docs/uapi.md "$logs/emu-bochs-vm.log"
+count_lines "$logs/errno-table.log"
 part emu-bochs-run make -s emu EMU=bochs SUITE=run CPUS=1 CPU_MODEL=corei7_haswell_4770
 count_lines "$logs/emu-bochs-run.log"
 part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult

@@ -20,7 +20,7 @@ out=$(minivmm info --probe --json 2>&1); rc=$?
 	t_pass smp-cli-probe-two-cpus || t_fail smp-cli-probe-two-cpus "rc=$rc: $out"
 # The VM tests again, on this CPU model and with 2 CPUs: includes moving
 # a vCPU between CPUs (VMCLEAR on the old one, VMLAUNCH on the new one).
-# The 200-VM leak loop runs in suite vm; here it would double the boot.
+# The 1,000-VM leak loop runs in suite vm; here it would double the boot.
 vm_check --no-loop
 # Lifecycle with the vCPU really on the other CPU; ends with rmmod.
 lifecycle_check

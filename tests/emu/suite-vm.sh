@@ -3,13 +3,19 @@
 # Bochs, one CPU: VMs and vCPUs through the ABI (tests/emu/helpers/vm_check.c):
 # real-mode guests reach userspace through I/O, hypercall and HLT exits,
 # CPUID is answered in the kernel, MMIO is decoded and forwarded, a triple
-# fault and an entry failure are reported, a spinning guest is interrupted.
+# fault and an entry failure are reported, a spinning guest is interrupted;
+# then every row of the error table (tests/emu/helpers/errno_check.c).
 . /tests/lib.sh
 
 t_check insmod insmod /lib/modules/minivmm.ko
 dmesg_mark
 vm_check
 t_show_dmesg
+# The error table of docs/uapi.md, one check per row
+# (tools/check-errno-table.sh matches rows to PASS lines).
+dmesg_mark
+errno_check
+t_dmesg_clean kernel-log-clean-after-errno-check
 refs=$(awk '$1 == "minivmm" { print $3 }' /proc/modules)
 [ "$refs" = 0 ] && t_pass module-refcount-zero-after-vms ||
 	t_fail module-refcount-zero-after-vms "refcount '$refs'"
