@@ -151,6 +151,7 @@ static void test_dev_fd(int dev)
 	struct minivmm_vmx_caps *ro = map_anon(2 * PAGE, PROT_READ);
 	struct minivmm_memory_region r = { 0 };
 	struct minivmm_regs regs;
+	struct minivmm_vcpu_stats stats;
 
 	EXPECT_ERR("dev-unknown-nr", ENOTTY, ioctl(dev, _IO(MINIVMMIO, 0x7f)));
 	EXPECT_ERR("dev-other-magic", ENOTTY, ioctl(dev, _IO(0xAE, 0x00)));
@@ -165,6 +166,7 @@ static void test_dev_fd(int dev)
 	EXPECT_ERR("dev-create-vcpu", ENOTTY, ioctl(dev, MINIVMM_CREATE_VCPU, 0));
 	EXPECT_ERR("dev-run", ENOTTY, ioctl(dev, MINIVMM_RUN, 0));
 	EXPECT_ERR("dev-get-regs", ENOTTY, ioctl(dev, MINIVMM_GET_REGS, &regs));
+	EXPECT_ERR("dev-get-stats", ENOTTY, ioctl(dev, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("dev-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev, 0) == MAP_FAILED ? -1 : 0);
 	EXPECT_RET("dev-api-version-arg-ignored", MINIVMM_API_VERSION,
@@ -252,6 +254,7 @@ static void test_vm_fd(int dev)
 {
 	int vm = new_vm(dev);
 	struct minivmm_regs regs;
+	struct minivmm_vcpu_stats stats;
 
 	EXPECT_ERR("vm-unknown-nr", ENOTTY, ioctl(vm, _IO(MINIVMMIO, 0x7f)));
 	EXPECT_ERR("vm-region-wrong-size", ENOTTY,
@@ -262,6 +265,7 @@ static void test_vm_fd(int dev)
 	EXPECT_ERR("vm-api-version", ENOTTY, ioctl(vm, MINIVMM_GET_API_VERSION, 0));
 	EXPECT_ERR("vm-run", ENOTTY, ioctl(vm, MINIVMM_RUN, 0));
 	EXPECT_ERR("vm-get-regs", ENOTTY, ioctl(vm, MINIVMM_GET_REGS, &regs));
+	EXPECT_ERR("vm-get-stats", ENOTTY, ioctl(vm, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("vm-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vm, 0) == MAP_FAILED ? -1 : 0);
 	close(vm);
@@ -423,6 +427,7 @@ static void test_vcpu_pointers(int vcpu)
 		{ "vcpu-get-sregs", MINIVMM_GET_SREGS },
 		{ "vcpu-set-sregs", MINIVMM_SET_SREGS },
 		{ "vcpu-set-cpuid", MINIVMM_SET_CPUID },
+		{ "vcpu-get-stats", MINIVMM_GET_VCPU_STATS },
 	};
 	char id[64];
 	size_t i;
@@ -437,6 +442,8 @@ static void test_vcpu_pointers(int vcpu)
 		   ioctl(vcpu, MINIVMM_GET_REGS, ro));
 	EXPECT_ERR("vcpu-get-sregs-readonly-ptr", EFAULT,
 		   ioctl(vcpu, MINIVMM_GET_SREGS, ro));
+	EXPECT_ERR("vcpu-get-stats-readonly-ptr", EFAULT,
+		   ioctl(vcpu, MINIVMM_GET_VCPU_STATS, ro));
 	munmap(ro, PAGE);
 }
 
@@ -734,6 +741,7 @@ static void test_fork(int dev)
 {
 	struct minivmm_regs regs;
 	struct minivmm_cpuid none = { 0 };
+	struct minivmm_vcpu_stats stats;
 	struct vm v;
 	int status;
 	pid_t pid;
@@ -751,6 +759,8 @@ static void test_fork(int dev)
 			   ioctl(v.vcpu, MINIVMM_GET_REGS, &regs));
 		EXPECT_ERR("vcpu-fd-in-child-set-cpuid", EIO,
 			   ioctl(v.vcpu, MINIVMM_SET_CPUID, &none));
+		EXPECT_ERR("vcpu-fd-in-child-get-stats", EIO,
+			   ioctl(v.vcpu, MINIVMM_GET_VCPU_STATS, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-mmap", EIO,
 			   mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 				v.vcpu, 0) == MAP_FAILED ? -1 : 0);
