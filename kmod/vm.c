@@ -108,7 +108,8 @@ static void slot_unpin(struct minivmm_slot *new)
  * 4-level EPT), EEXIST (overlaps another slot), EFAULT (not the caller's
  * memory), ENOMEM (more than RAM, or no memory for the tables). The new
  * memory is pinned before the old slot goes, so a refused replacement
- * leaves the slot as it was.
+ * leaves the slot as it was, unless it is refused for want of memory for
+ * EPT tables (the old slot is gone by then).
  */
 static long vm_set_memory_region(struct minivmm_vm *vm,
 				 struct minivmm_memory_region __user *argp)
