@@ -197,30 +197,37 @@ static void vcpu_complete_mmio_read(struct minivmm_vcpu *vcpu)
 	vcpu_gpr_set(vcpu, in->reg, val);
 }
 
-/* Finish what the last exit left to userspace (KVM's complete_userspace_io). */
+/*
+ * Finish what the last exit left to userspace (KVM's complete_userspace_io).
+ * Only the data comes from the run page: userspace can rewrite any field
+ * there, so where the data is and how big an IN was come from the kernel's
+ * own record of the exit (the constant data offset; the I/O exit's
+ * qualification, SDM Vol. 3C Table 28-5: size - 1 in bits 2:0).
+ */
 static void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
+	u8 *data = (u8 *)run + MINIVMM_RUN_DATA_OFFSET;
 
 	if (vcpu->pending_io_in && vcpu->pending_ins_bytes) {
 		/* INS: the data goes to guest memory; what is not guest
 		 * memory is dropped, like a write to nothing.
 		 */
-		vcpu_write_guest_virt(vcpu, vcpu->pending_ins_gva,
-				      (u8 *)run + run->io.data_offset,
+		vcpu_write_guest_virt(vcpu, vcpu->pending_ins_gva, data,
 				      vcpu->pending_ins_bytes);
 		vcpu->pending_ins_bytes = 0;
 		vcpu->pending_io_in = false;
 	}
 	if (vcpu->pending_io_in) {
+		unsigned int size = (vcpu->exit.qualification & 7) + 1;
 		u64 val = 0, mask;
 
-		memcpy(&val, (u8 *)run + run->io.data_offset, run->io.size);
-		mask = run->io.size == 4 ? 0xffffffffull : (1ull << (8 * run->io.size)) - 1;
+		memcpy(&val, data, size);
+		mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
 		/* A 32-bit IN zero-extends into RAX like any 32-bit write in
 		 * 64-bit mode; smaller ones keep the upper bits.
 		 */
-		if (run->io.size == 4)
+		if (size == 4)
 			vcpu->regs[VCPU_RAX] = val & mask;
 		else
 			vcpu->regs[VCPU_RAX] = (vcpu->regs[VCPU_RAX] & ~mask) | (val & mask);

@@ -546,6 +546,50 @@ static void test_string_io(void)
 }
 
 /*
+ * The run page is userspace's to scribble on: an IN and a REP INSB
+ * complete with the size and data offset of the exit itself, whatever
+ * io.size and io.data_offset say by then (found by tests/fuzz: a size of
+ * 200 overflowed a kernel stack variable, an offset read kernel memory).
+ */
+static void test_run_page_scribbled(void)
+{
+	static const uint8_t code[] = {
+		0xba, 0xf8, 0x03,	/* mov dx, 0x3f8 */
+		0xec,			/* in al, dx */
+		0xbf, 0x00, 0x02,	/* mov di, 0x200 */
+		0xb9, 0x02, 0x00,	/* mov cx, 2 */
+		0xf3, 0x6c,		/* rep insb */
+		0xf4,
+	};
+	struct minivmm_regs regs;
+	struct vm v;
+	uint8_t *data;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-scribble",
+		   "%s", strerror(errno)))
+		return;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_IN, "vm-scribble-in-exit",
+	      "exit %s", exit_name(v.run->exit_reason));
+	data = (uint8_t *)v.run + 512;
+	data[0] = 0x5a;
+	v.run->io.size = 200;
+	v.run->io.data_offset = 0xffff888000000000ull;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.count == 2, "vm-scribble-insb-exit", "exit %s",
+	      exit_name(v.run->exit_reason));
+	memcpy(data, "ok", 2);
+	v.run->io.data_offset = 1ull << 40;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-scribble-guest-halts", "exit %s", exit_name(v.run->exit_reason));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((regs.rax & 0xff) == 0x5a && !memcmp(v.mem + 0x200, "ok", 2),
+	      "vm-scribbled-run-page-ignored", "al %#llx memory %.2s",
+	      (unsigned long long)regs.rax & 0xff, v.mem + 0x200);
+	vm_destroy(&v);
+}
+
+/*
  * REP OUTSB of 65535 bytes from a buffer whose last 256 bytes are the end
  * of guest memory: one bounded exit with those 256, then an internal error
  * (nothing left to copy), never a read past guest memory.
@@ -801,6 +845,7 @@ int main(int argc, char **argv)
 	test_memory_slots();
 	test_string_io();
 	test_string_io_past_memory();
+	test_run_page_scribbled();
 	test_interrupted();
 	test_interrupted_if0();
 	test_db_storm();
