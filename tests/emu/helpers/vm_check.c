@@ -590,6 +590,36 @@ static void test_run_page_scribbled(void)
 }
 
 /*
+ * MINIVMM_PROBE_VMX between two register ioctls leaves the vCPU's VMCS
+ * current: registers read back, the guest still runs (found by
+ * tests/fuzz: GET_REGS read zeros after a probe, and RUN came back with
+ * another thread's FS base, the host-state writes having gone nowhere).
+ */
+static void test_probe_keeps_vcpu_state(void)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmm_vmx_probe *probe = calloc(1, sizeof(*probe));
+	struct minivmm_regs regs;
+	struct vm v;
+
+	if (!check(probe && vm_create(&v, code, sizeof(code)) == 0,
+		   "vm-create-probe", "%s", strerror(errno)))
+		return;
+	check(ioctl(v.dev, MINIVMM_PROBE_VMX, probe) == 0, "vm-probe-with-vcpu",
+	      "%s", strerror(errno));
+	memset(&regs, 0, sizeof(regs));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check(regs.rsp == 0xfff0 && regs.rflags == 2, "vm-probe-keeps-vcpu-registers",
+	      "rsp %#llx rflags %#llx", (unsigned long long)regs.rsp,
+	      (unsigned long long)regs.rflags);
+	ioctl(v.dev, MINIVMM_PROBE_VMX, probe);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-probe-then-run", "exit %s", exit_name(v.run->exit_reason));
+	free(probe);
+	vm_destroy(&v);
+}
+
+/*
  * REP OUTSB of 65535 bytes from a buffer whose last 256 bytes are the end
  * of guest memory: one bounded exit with those 256, then an internal error
  * (nothing left to copy), never a read past guest memory.
@@ -846,6 +876,7 @@ int main(int argc, char **argv)
 	test_string_io();
 	test_string_io_past_memory();
 	test_run_page_scribbled();
+	test_probe_keeps_vcpu_state();
 	test_interrupted();
 	test_interrupted_if0();
 	test_db_storm();
