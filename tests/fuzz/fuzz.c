@@ -936,8 +936,13 @@ static void op_set_memory_region(struct rng *r)
 			vm->stale = 1;
 		return;
 	}
-	/* Pinning failed: the old slot was released first (vm.c). */
-	if (ret < 0 && (errno == EFAULT || errno == ENOMEM) && m.slot < NR_SLOTS)
+	/*
+	 * A failure after the checks (pinning, ENOMEM) has released the old
+	 * slot already (vm.c); for the others the view may now say "free"
+	 * wrongly, which only makes the overlap check below weaker, never
+	 * wrong.
+	 */
+	if (ret < 0 && errno != EEXIST && m.slot < NR_SLOTS)
 		vm->slots[m.slot].used = 0;
 	if (ret == 0 && m.memory_size && m.slot < NR_SLOTS && !vm->stale &&
 	    slot_overlaps(vm, m.slot, m.guest_phys_addr, m.memory_size))
@@ -1200,10 +1205,88 @@ static size_t make_code(struct rng *r, uint8_t *code, size_t max)
 	return len;
 }
 
+/* Real mode with the code at @gpa (CS base, IP 0). */
+static void real_mode(struct rng *r, const struct slot_view *sv, uint64_t gpa,
+		      struct minivmm_sregs *s)
+{
+	real_seg(&s->cs, gpa, 11);
+	/* DS/ES: the slot (memory), or somewhere unmapped (MMIO). */
+	real_seg(&s->ds, one_in(r, 2) ? sv->gpa : rnd(r, 0x10000) << 4, 3);
+	real_seg(&s->es, one_in(r, 2) ? sv->gpa : rnd(r, 0x10000) << 4, 3);
+	real_seg(&s->fs, 0, 3);
+	real_seg(&s->gs, 0, 3);
+	real_seg(&s->ss, sv->gpa, 3);
+	memset(&s->tr, 0, sizeof(s->tr));
+	s->tr.limit = 0xffff;
+	s->tr.type = 11;
+	s->tr.present = 1;
+	memset(&s->ldt, 0, sizeof(s->ldt));
+	s->ldt.unusable = 1;
+	s->cr0 = 0x10 | (s->cr0 & 0x20);
+	s->cr4 = 0;
+	s->efer = 0;
+}
+
+/* A flat 64-bit segment of @type (code: L=1, data: D/B=1). */
+static void flat_seg(struct minivmm_segment *s, uint16_t sel, uint8_t type)
+{
+	memset(s, 0, sizeof(*s));
+	s->selector = sel;
+	s->limit = 0xffffffff;
+	s->type = type;
+	s->s = 1;
+	s->present = 1;
+	s->g = 1;
+	if (type & 8)
+		s->l = 1;
+	else
+		s->db = 1;
+}
+
 /*
- * Make the vCPU of fds[@i] run a little real-mode guest: find (or
- * create) a slot the fuzzer can write, put code in one of its pages,
- * point CS there. Returns 0 if the guest is in place.
+ * 64-bit mode straight from SET_SREGS: the slot's first three pages hold
+ * PML4, PDPT and a PD identity-mapping the first GiB with 2 MiB pages
+ * (sometimes with a random entry); the MMIO decoder then walks them.
+ */
+static int long_mode(struct rng *r, const struct slot_view *sv, struct minivmm_sregs *s)
+{
+	uint64_t *t = (uint64_t *)(uintptr_t)sv->uaddr, base = sv->gpa;
+	int k;
+
+	if (sv->size < 4 * PAGE || !buf_holding(sv->uaddr, 3 * PAGE))
+		return -1;
+	memset(t, 0, 3 * PAGE);
+	t[0] = (base + PAGE) | 3;			/* present, writable */
+	t[512] = (base + 2 * PAGE) | 3;
+	for (k = 0; k < 512; k++)
+		t[1024 + k] = ((uint64_t)k << 21) | 0x83;	/* 2 MiB page */
+	if (one_in(r, 4))
+		t[rnd(r, 3 * 512)] = rnd_value(r);
+	flat_seg(&s->cs, 8, 11);
+	flat_seg(&s->ds, 16, 3);
+	flat_seg(&s->es, 16, 3);
+	flat_seg(&s->fs, 16, 3);
+	flat_seg(&s->gs, 16, 3);
+	flat_seg(&s->ss, 16, 3);
+	memset(&s->tr, 0, sizeof(s->tr));
+	s->tr.selector = 24;
+	s->tr.limit = 0x67;
+	s->tr.type = 11;
+	s->tr.present = 1;
+	memset(&s->ldt, 0, sizeof(s->ldt));
+	s->ldt.unusable = 1;
+	s->cr0 = 0x80000031;				/* PG, NE, ET, PE */
+	s->cr3 = base;
+	s->cr4 = 0x20;					/* PAE */
+	s->efer = 0x500;				/* LMA, LME */
+	return 0;
+}
+
+/*
+ * Make the vCPU of fds[@i] run a little guest: find (or create) a slot
+ * the fuzzer can write, put code in one of its pages, point CS there, in
+ * real mode or (a third of the time) 64-bit mode. Returns 0 if the guest
+ * is in place.
  */
 static int setup_guest(struct rng *r, int i)
 {
@@ -1259,20 +1342,18 @@ static int setup_guest(struct rng *r, int i)
 	if (ioctl(fds[i].fd, MINIVMM_GET_SREGS, &s))
 		return -1;
 	ncalls++;
-	real_seg(&s.cs, gpa, 11);
-	/* DS/ES: the slot (memory), or somewhere unmapped (MMIO). */
-	real_seg(&s.ds, one_in(r, 2) ? sv->gpa : rnd(r, 0x10000) << 4, 3);
-	real_seg(&s.es, one_in(r, 2) ? sv->gpa : rnd(r, 0x10000) << 4, 3);
-	real_seg(&s.ss, sv->gpa, 3);
-	s.cr0 = 0x10 | (s.cr0 & 0x20);
-	s.efer = 0;
+	fill_regs(r, &g);
+	g.rflags = 2 | (one_in(r, 2) ? 0x200 : 0);
+	if (page >= 3 && one_in(r, 3) && !long_mode(r, sv, &s)) {
+		g.rip = gpa;		/* identity mapped */
+	} else {
+		real_mode(r, sv, gpa, &s);
+		g.rip = 0;
+		g.rsp = 0x1000 + rnd(r, 0xe000);
+	}
+	ncalls += 2;
 	if (ioctl(fds[i].fd, MINIVMM_SET_SREGS, &s))
 		return -1;
-	fill_regs(r, &g);
-	g.rip = 0;
-	g.rflags = 2 | (one_in(r, 2) ? 0x200 : 0);
-	g.rsp = 0x1000 + rnd(r, 0xe000);
-	ncalls += 2;
 	return ioctl(fds[i].fd, MINIVMM_SET_REGS, &g) ? -1 : 0;
 }
 
