@@ -193,6 +193,18 @@ static void test_entry_failure(void)
 	      "vm-exit-fail-entry-invalid-state", "exit %s hw %llu",
 	      exit_name(v.run->exit_reason),
 	      (unsigned long long)v.run->fail_entry.hardware_exit_reason);
+	/*
+	 * The failed entry did not launch the VMCS: with the state repaired
+	 * the guest runs (found by tests/fuzz: VMRESUME failed with
+	 * VM-instruction error 5 from then on).
+	 */
+	s.cs.present = 1;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-runs-after-fail-entry-repaired", "exit %s hw %llu qual %llu",
+	      exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->fail_entry.hardware_exit_reason,
+	      (unsigned long long)v.run->fail_entry.qualification);
 	vm_destroy(&v);
 }
 
