@@ -181,6 +181,7 @@ static void test_entry_failure(void)
 	static const uint8_t code[] = { 0xf4 };
 	struct minivmm_sregs s;
 	struct vm v;
+	int ret;
 
 	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-badstate", "%s",
 		   strerror(errno)))
@@ -200,7 +201,8 @@ static void test_entry_failure(void)
 	 */
 	s.cs.present = 1;
 	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
-	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	ret = vm_run(&v);	/* before check(): its arguments see the result */
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
 	      "vm-runs-after-fail-entry-repaired", "exit %s hw %llu qual %llu",
 	      exit_name(v.run->exit_reason),
 	      (unsigned long long)v.run->fail_entry.hardware_exit_reason,
@@ -613,6 +615,7 @@ static void test_probe_keeps_vcpu_state(void)
 	struct minivmm_vmx_probe *probe = calloc(1, sizeof(*probe));
 	struct minivmm_regs regs;
 	struct vm v;
+	int ret;
 
 	if (!check(probe && vm_create(&v, code, sizeof(code)) == 0,
 		   "vm-create-probe", "%s", strerror(errno)))
@@ -625,7 +628,8 @@ static void test_probe_keeps_vcpu_state(void)
 	      "rsp %#llx rflags %#llx", (unsigned long long)regs.rsp,
 	      (unsigned long long)regs.rflags);
 	ioctl(v.dev, MINIVMM_PROBE_VMX, probe);
-	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	ret = vm_run(&v);
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
 	      "vm-probe-then-run", "exit %s", exit_name(v.run->exit_reason));
 	free(probe);
 	vm_destroy(&v);
