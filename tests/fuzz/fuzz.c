@@ -4,8 +4,8 @@
  *
  * Random sequences of everything a process can do to the module: open
  * the device, create VMs and vCPUs, memory slots (plausible and not),
- * register and CPUID ioctls, RUN with small real-mode guests or random
- * state, ioctls with random numbers on every kind of fd, argument
+ * register and CPUID ioctls, RUN with small real-mode or 64-bit guests or
+ * random state, ioctls with random numbers on every kind of fd, argument
  * pointers of every kind (valid, NULL, unmapped, kernel half,
  * misaligned, straddling a guard page), mmaps and munmaps of the run
  * page, scribbles over the run page between runs, closes, dups, forks
@@ -13,7 +13,11 @@
  *
  *   fuzz [--seed N] [--seconds S] [--ops N] [--trace]
  *
- * Output (the serial protocol of tools/emu, see mvtest.h):
+ * --seconds is a budget in guest seconds (default 120; none when --ops is
+ * given, unless set too; 0 means none), --ops a number of top-level
+ * operations, --trace prints each call as it happens.
+ *
+ * Output (the serial protocol of tools/emu/README.md):
  *   MVTEST: INFO fuzz seed=N          first, so any run can be replayed
  *   MVTEST: FAIL fuzz-<check>: ...    something impossible happened
  *   MVTEST: SHOW fuzz: seed=... ops=... in ...s (errnos: ...)
@@ -66,7 +70,6 @@
 #define HOLE_ADDR	0x200000000000ul	/* never mapped (checked) */
 #define HOLE_SIZE	(16 * PAGE)
 #define NR_SLOTS	32		/* MINIVMM_MAX_SLOTS */
-#define NR_VCPUS	16		/* MINIVMM_MAX_VCPUS */
 
 /* ------------------------------------------------------------------ */
 /* Random numbers                                                      */
@@ -205,7 +208,6 @@ static uint8_t *ro_page;	/* a read-only page */
 static uint64_t seed;
 static uint64_t nops, ncalls;
 static int trace;
-static pid_t main_pid;
 static int in_child;
 static int racing;		/* a racer thread RUNs: the main thread must not */
 static int fails;
@@ -1856,7 +1858,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct sigaction fatal = { .sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO };
-	double seconds = 0, t0;
+	double seconds = -1, t0;
 	uint64_t max_ops = 0;
 	struct rng main_rng;
 	int k;
@@ -1874,10 +1876,9 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (!seconds && !max_ops)
-		seconds = 120;
+	if (seconds < 0)
+		seconds = max_ops ? 0 : 120;
 	say("MVTEST: INFO fuzz seed=%" PRIu64, seed);
-	main_pid = getpid();
 	sigaction(SIGALRM, &sa, NULL);
 	sigaction(SIGSEGV, &fatal, NULL);
 	sigaction(SIGBUS, &fatal, NULL);
