@@ -22,6 +22,7 @@ help:
 	@echo "make unit       criterion unit tests only"
 	@echo "make kbuild-check   build the module for 6.1 and 6.12 (W=1, no warnings)"
 	@echo "make emu SUITE=vmx|smp|novmx|smoke EMU=bochs|qemu CPUS=N   one emulator suite"
+	@echo "make fuzz SECONDS=120 [SEED=N] [OPS=N] [TRACE=1]   fuzz /dev/minivmm in Bochs"
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules

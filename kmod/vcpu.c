@@ -347,8 +347,15 @@ static int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	loadsegment(es, es);
 
 	if (!failed) {
-		vcpu->launched = true;
 		vcpu->exit.reason = vmcs_read(VM_EXIT_REASON);
+		/*
+		 * Only an entry that succeeded makes the VMCS "launched"; one
+		 * that failed loading guest state (bit 31 of the reason, SDM
+		 * 27.8) leaves it as it was, and VMRESUME of a clear VMCS is
+		 * VM-instruction error 5 (KVM checks the same bit).
+		 */
+		if (!(vcpu->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vcpu->launched = true;
 		vcpu->exit.qualification = vmcs_read(EXIT_QUALIFICATION);
 		vcpu->exit.instr_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 		vcpu->exit.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);

@@ -19,12 +19,18 @@ struct vmx_probe_ctx {
 	void **vmcs;		/* scratch VMCS per CPU number */
 };
 
+/*
+ * Runs in an IPI, possibly between two VMREAD/VMWRITEs of a vCPU whose
+ * VMCS is current here (vcpu.c also remembers which one is): that VMCS
+ * is made current again afterwards, or the vCPU's next accesses would hit
+ * no VMCS at all, VMWRITEs lost without a trace.
+ */
 static void vmx_probe_cpu(void *data)
 {
 	struct vmx_probe_ctx *ctx = data;
 	int cpu = smp_processor_id();
 	struct minivmm_vmx_probe_cpu *pc;
-	u64 pa;
+	u64 pa, prev;
 
 	if (cpu >= MINIVMM_PROBE_MAX_CPUS)
 		return;
@@ -33,11 +39,13 @@ static void vmx_probe_cpu(void *data)
 	if (!vmx_hw_cpu_is_on(cpu) || !ctx->vmcs[cpu])
 		return;
 	pc->flags |= MINIVMM_PROBE_CPU_VMXON;
+	prev = vmx_vmptrst();		/* all ones: none */
 	pa = __pa(ctx->vmcs[cpu]);
-	if (vmx_vmclear(pa) || vmx_vmptrld(pa))
-		return;
-	if (vmx_vmptrst() == pa && !vmx_vmclear(pa))
+	if (!vmx_vmclear(pa) && !vmx_vmptrld(pa) && vmx_vmptrst() == pa &&
+	    !vmx_vmclear(pa))
 		pc->flags |= MINIVMM_PROBE_CPU_VMCS;
+	if (prev != ~0ull)
+		vmx_vmptrld(prev);
 }
 
 static int vmx_probe_alloc(void **vmcs, u32 rev)

@@ -10,6 +10,8 @@
 #                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx;
 #                    after suite vm, tools/check-errno-table.sh: every row of
 #                    the error table in docs/uapi.md has a PASS line
+#   6. fuzz          Bochs, 1 CPU: tests/fuzz/fuzz.c for 120 guest seconds
+#                    (a new seed each time; the closing line names it)
 #
 # Every part prints "PASS name" / "FAIL name: why" lines (criterion prints
 # its own summary, counted from its Synthesis line). A part that cannot run
@@ -85,11 +87,16 @@ part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ul
 count_lines "$logs/emu-bochs-smp.log"
 part emu-qemu-novmx make -s emu EMU=qemu SUITE=novmx
 count_lines "$logs/emu-qemu-novmx.log"
+part emu-bochs-fuzz make -s fuzz SECONDS=120 CPUS=1 CPU_MODEL=corei7_haswell_4770
+count_lines "$logs/emu-bochs-fuzz.log"
+# "  bochs-fuzz: fuzz: seed=S ops=N calls=C in T s (errnos: ...)"
+fuzz=$(sed -n 's/.*fuzz: seed=\([0-9]*\) ops=\([0-9]*\) .*/\2 operations (seed \1)/p' \
+	"$logs/emu-bochs-fuzz.log" | tail -n 1)
 
 if [ $failed != 0 ]; then
 	echo
 	echo "Failed checks (details above and in build/test-logs/):"
 	grep -h '^FAIL ' "$logs"/*.log | sed 's/^/  /'
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed; fuzz: ${fuzz:-did not report}"
 [ $failed = 0 ] && [ $passed -gt 0 ]

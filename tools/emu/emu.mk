@@ -9,6 +9,8 @@
 #   make emu-smoke-qemu                     smoke suite under QEMU TCG
 #   make emu SUITE=vmx EMU=bochs CPUS=1 CPU_MODEL=broadwell_ult
 #   make emu-kernel / emu-initramfs         just build the boot files
+#   make fuzz SECONDS=120 [SEED=N] [OPS=N] [TRACE=1]
+#                                           suite fuzz (tests/fuzz/fuzz.c)
 #
 # Knobs:
 #   EMU          bochs (default) or qemu
@@ -106,5 +108,27 @@ emu-smoke: $(EMU_KERNEL) $(EMU_INITRD)
 
 emu-smoke-qemu: $(EMU_KERNEL) $(EMU_INITRD)
 	$(call emu_run,qemu,smoke,$(EMU_DIR)/runs/qemu-smoke-$(CPUS)cpu)
+
+# The fuzzer in Bochs, one CPU. SECONDS is its budget in guest seconds;
+# SEED replays a run (the seed is the first thing it prints), OPS stops
+# after that many operations (with SEED: the same sequence again), TRACE=1
+# prints every operation. The timeout covers the boot (~20 s), the
+# fuzzer's guest seconds (1.7-3.3 wall seconds each in Bochs, measured:
+# guest time runs with the instructions emulated, not the clock) and the
+# log dump.
+SECONDS		?= 120
+FUZZ_OUT	?= $(EMU_DIR)/runs/bochs-fuzz-$(CPUS)cpu
+FUZZ_APPEND	= fuzzsecs=$(SECONDS) $(if $(SEED),fuzzseed=$(SEED)) \
+		  $(if $(OPS),fuzzops=$(OPS)) $(if $(TRACE),fuzztrace=1) $(EMU_APPEND)
+
+.PHONY: fuzz
+fuzz: $(EMU_KERNEL) $(EMU_INITRD)
+	tools/emu/run.py --emulator bochs --suite fuzz --cpus $(CPUS) \
+		$(if $(CPU_MODEL),--cpu-model $(CPU_MODEL)) \
+		--timeout $(or $(EMU_TIMEOUT),$(shell echo $$((300 + 4 * $(SECONDS))))) \
+		--append '$(strip $(FUZZ_APPEND))' \
+		$(if $(EMU_PREFIX),--prefix $(EMU_PREFIX)) \
+		--kernel $(EMU_KERNEL) --initrd $(EMU_INITRD) \
+		--out $(FUZZ_OUT)
 
 FORCE:

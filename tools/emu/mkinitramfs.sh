@@ -9,6 +9,7 @@
 #   /init, /tests/*.sh        tests/emu/init, tests/emu/*.sh (lib + suites)
 #   /bin/busybox + applets    static busybox, one symlink per applet
 #   /bin/<helper>             tests/emu/helpers/*.c, built static here
+#   /bin/fuzz                 tests/fuzz/fuzz.c, the same way
 #   /bin/minivmm              the CLI, plus every library ldd lists (and the
 #                             dynamic loader) at the same paths as here
 #   /lib/modules/minivmm.ko   the module built against KVER
@@ -91,12 +92,13 @@ for f in "$top"/tests/emu/*.sh; do
 	install -m 755 "$f" "$root/tests/"
 done
 
-# Guest-side helpers. Static, so they need nothing from the initramfs;
-# warnings are errors like everywhere else in the project.
-for c in "$top"/tests/emu/helpers/*.c; do
+# Guest-side helpers and the fuzzer (tests/fuzz/). Static, so they need
+# nothing from the initramfs; warnings are errors like everywhere else in
+# the project.
+for c in "$top"/tests/emu/helpers/*.c "$top"/tests/fuzz/*.c; do
 	[ -e "$c" ] || continue
 	n=$(basename "$c" .c)
-	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
 		-I"$top/include" -o "$root/bin/$n" "$c" ||
 		die "cannot build helper $c"
 done

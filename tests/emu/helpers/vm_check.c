@@ -184,6 +184,7 @@ static void test_entry_failure(void)
 	static const uint8_t code[] = { 0xf4 };
 	struct minivmm_sregs s;
 	struct vm v;
+	int ret;
 
 	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-badstate", "%s",
 		   strerror(errno)))
@@ -196,6 +197,19 @@ static void test_entry_failure(void)
 	      "vm-exit-fail-entry-invalid-state", "exit %s hw %llu",
 	      exit_name(v.run->exit_reason),
 	      (unsigned long long)v.run->fail_entry.hardware_exit_reason);
+	/*
+	 * The failed entry did not launch the VMCS: with the state repaired
+	 * the guest runs (found by tests/fuzz: VMRESUME failed with
+	 * VM-instruction error 5 from then on).
+	 */
+	s.cs.present = 1;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	ret = vm_run(&v);	/* before check(): its arguments see the result */
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-runs-after-fail-entry-repaired", "exit %s hw %llu qual %llu",
+	      exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->fail_entry.hardware_exit_reason,
+	      (unsigned long long)v.run->fail_entry.qualification);
 	vm_destroy(&v);
 }
 
@@ -545,6 +559,82 @@ static void test_string_io(void)
 	      (regs.rcx & 0xffff) == 0, "vm-strio-registers-advanced",
 	      "si %#llx di %#llx cx %#llx", (unsigned long long)regs.rsi,
 	      (unsigned long long)regs.rdi, (unsigned long long)regs.rcx);
+	vm_destroy(&v);
+}
+
+/*
+ * The run page is userspace's to scribble on: an IN and a REP INSB
+ * complete with the size and data offset of the exit itself, whatever
+ * io.size and io.data_offset say by then (found by tests/fuzz: a size of
+ * 200 overflowed a kernel stack variable, an offset read kernel memory).
+ */
+static void test_run_page_scribbled(void)
+{
+	static const uint8_t code[] = {
+		0xba, 0xf8, 0x03,	/* mov dx, 0x3f8 */
+		0xec,			/* in al, dx */
+		0xbf, 0x00, 0x02,	/* mov di, 0x200 */
+		0xb9, 0x02, 0x00,	/* mov cx, 2 */
+		0xf3, 0x6c,		/* rep insb */
+		0xf4,
+	};
+	struct minivmm_regs regs;
+	struct vm v;
+	uint8_t *data;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-scribble",
+		   "%s", strerror(errno)))
+		return;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.direction == MINIVMM_EXIT_IO_IN, "vm-scribble-in-exit",
+	      "exit %s", exit_name(v.run->exit_reason));
+	data = (uint8_t *)v.run + 512;
+	data[0] = 0x5a;
+	v.run->io.size = 200;
+	v.run->io.data_offset = 0xffff888000000000ull;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO &&
+	      v.run->io.count == 2, "vm-scribble-insb-exit", "exit %s",
+	      exit_name(v.run->exit_reason));
+	memcpy(data, "ok", 2);
+	v.run->io.data_offset = 1ull << 40;
+	check(vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-scribble-guest-halts", "exit %s", exit_name(v.run->exit_reason));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check((regs.rax & 0xff) == 0x5a && !memcmp(v.mem + 0x200, "ok", 2),
+	      "vm-scribbled-run-page-ignored", "al %#llx memory %.2s",
+	      (unsigned long long)regs.rax & 0xff, v.mem + 0x200);
+	vm_destroy(&v);
+}
+
+/*
+ * MINIVMM_PROBE_VMX between two register ioctls leaves the vCPU's VMCS
+ * current: registers read back, the guest still runs (found by
+ * tests/fuzz: GET_REGS read zeros after a probe, and RUN came back with
+ * another thread's FS base, the host-state writes having gone nowhere).
+ */
+static void test_probe_keeps_vcpu_state(void)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmm_vmx_probe *probe = calloc(1, sizeof(*probe));
+	struct minivmm_regs regs;
+	struct vm v;
+	int ret;
+
+	if (!check(probe && vm_create(&v, code, sizeof(code)) == 0,
+		   "vm-create-probe", "%s", strerror(errno)))
+		return;
+	check(ioctl(v.dev, MINIVMM_PROBE_VMX, probe) == 0, "vm-probe-with-vcpu",
+	      "%s", strerror(errno));
+	memset(&regs, 0, sizeof(regs));
+	ioctl(v.vcpu, MINIVMM_GET_REGS, &regs);
+	check(regs.rsp == 0xfff0 && regs.rflags == 2, "vm-probe-keeps-vcpu-registers",
+	      "rsp %#llx rflags %#llx", (unsigned long long)regs.rsp,
+	      (unsigned long long)regs.rflags);
+	ioctl(v.dev, MINIVMM_PROBE_VMX, probe);
+	ret = vm_run(&v);
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-probe-then-run", "exit %s", exit_name(v.run->exit_reason));
+	free(probe);
 	vm_destroy(&v);
 }
 
@@ -979,6 +1069,8 @@ int main(int argc, char **argv)
 	test_memory_slots();
 	test_string_io();
 	test_string_io_past_memory();
+	test_run_page_scribbled();
+	test_probe_keeps_vcpu_state();
 	test_interrupted();
 	test_interrupted_if0();
 	test_db_storm();
