@@ -538,8 +538,10 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 		case MINIVMM_GET_REGS:
 		case MINIVMM_SET_REGS:
 		case MINIVMM_GET_SREGS:
-		case MINIVMM_SET_SREGS:
 			return err == EFAULT || err == EIO;
+		case MINIVMM_SET_SREGS:
+			/* reserved[] and padding must be 0 (include/uapi/minivmm.h) */
+			return err == EFAULT || err == EIO || err == EINVAL;
 		case MINIVMM_SET_CPUID:
 			return err == E2BIG || err == EINVAL || err == EFAULT ||
 			       err == ENOMEM || err == EIO;
