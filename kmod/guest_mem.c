@@ -18,8 +18,12 @@
 #include "vm.h"
 #include "vmcs.h"
 
-/* The slot page holding @gpa, or NULL. */
-struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa)
+/*
+ * The slot holding @gpa, or NULL. Call with vm->slots_lock held: another
+ * thread may change the slots meanwhile (SET_MEMORY_REGION), and the
+ * pages stay pinned only while the slot is published.
+ */
+static struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa)
 {
 	int i;
 
@@ -41,19 +45,37 @@ struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa)
 static int vm_access_gpa(struct minivmm_vm *vm, u64 gpa, void *buf,
 			 unsigned int len, bool write)
 {
-	struct minivmm_slot *s = vm_find_slot(vm, gpa);
+	struct minivmm_slot *s;
+	int ret = -EFAULT;
 	void *va;
 
-	if (!s || (gpa & ~PAGE_MASK) + len > PAGE_SIZE ||
-	    (write && (s->flags & MINIVMM_MEM_READONLY)))
-		return -EFAULT;
-	va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
-	if (write)
-		memcpy(va + (gpa & ~PAGE_MASK), buf, len);
-	else
-		memcpy(buf, va + (gpa & ~PAGE_MASK), len);
-	kunmap_local(va);
-	return 0;
+	read_lock(&vm->slots_lock);
+	s = vm_find_slot(vm, gpa);
+	if (s && (gpa & ~PAGE_MASK) + len <= PAGE_SIZE &&
+	    !(write && (s->flags & MINIVMM_MEM_READONLY))) {
+		va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
+		if (write)
+			memcpy(va + (gpa & ~PAGE_MASK), buf, len);
+		else
+			memcpy(buf, va + (gpa & ~PAGE_MASK), len);
+		kunmap_local(va);
+		ret = 0;
+	}
+	read_unlock(&vm->slots_lock);
+	return ret;
+}
+
+/* The MINIVMM_MEM_* flags of the slot holding @gpa, or -1 if none does. */
+int vm_gpa_flags(struct minivmm_vm *vm, u64 gpa)
+{
+	struct minivmm_slot *s;
+	int flags;
+
+	read_lock(&vm->slots_lock);
+	s = vm_find_slot(vm, gpa);
+	flags = s ? s->flags : -1;
+	read_unlock(&vm->slots_lock);
+	return flags;
 }
 
 static int vm_read_gpa(struct minivmm_vm *vm, u64 gpa, void *buf, unsigned int len)

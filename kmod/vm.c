@@ -16,16 +16,25 @@
 #include "minivmm.h"
 #include "vm.h"
 
+/*
+ * Withdraw a slot (vm->lock held): first from the exit handlers (once
+ * the write lock is taken none of them uses it), then from the EPT and
+ * every CPU's TLB, and only then unpin its pages.
+ */
 static void slot_release(struct minivmm_vm *vm, struct minivmm_slot *slot)
 {
-	if (!slot->used)
+	struct minivmm_slot old = *slot;
+
+	if (!old.used)
 		return;
-	ept_unmap_slot(&vm->ept, slot);
-	ept_invalidate_all();
-	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
-				    !(slot->flags & MINIVMM_MEM_READONLY));
-	kvfree(slot->pages);
+	write_lock(&vm->slots_lock);
 	memset(slot, 0, sizeof(*slot));
+	write_unlock(&vm->slots_lock);
+	ept_unmap_slot(&vm->ept, &old);
+	ept_invalidate_all();
+	unpin_user_pages_dirty_lock(old.pages, old.npages,
+				    !(old.flags & MINIVMM_MEM_READONLY));
+	kvfree(old.pages);
 }
 
 static void vm_destroy(struct kref *ref)
@@ -156,7 +165,9 @@ static long vm_set_memory_region(struct minivmm_vm *vm,
 		goto out_unpin;
 	}
 	new.used = true;
+	write_lock(&vm->slots_lock);
 	*slot = new;
+	write_unlock(&vm->slots_lock);
 	mutex_unlock(&vm->lock);
 	return 0;
 out_unpin:
@@ -213,6 +224,7 @@ long minivmm_create_vm(void)
 	}
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	rwlock_init(&vm->slots_lock);
 	ret = ept_init(&vm->ept);
 	if (ret) {
 		kfree(vm);

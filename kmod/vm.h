@@ -7,6 +7,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/rwlock.h>
 #include <linux/types.h>
 #include <minivmm/vmx_caps.h>
 #include "mmio_decode.h"
@@ -46,6 +47,12 @@ struct minivmm_vm {
 	struct kref ref;		/* the VM fd and each vCPU */
 	struct mm_struct *mm;		/* the creating process: others get -EIO */
 	struct mutex lock;		/* slots, EPT updates, vCPU creation */
+	/*
+	 * Writers also hold this (under lock) to publish or withdraw a slot;
+	 * exit handlers, which cannot sleep, hold it for reading while they
+	 * use a slot's pages, so a slot is never unpinned under them.
+	 */
+	rwlock_t slots_lock;
 	struct minivmm_slot slots[MINIVMM_MAX_SLOTS];
 	struct minivmm_ept ept;
 	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
@@ -124,7 +131,7 @@ long minivmm_create_vm(void);
 void vm_put(struct minivmm_vm *vm);
 
 /* guest_mem.c */
-struct minivmm_slot *vm_find_slot(struct minivmm_vm *vm, u64 gpa);
+int vm_gpa_flags(struct minivmm_vm *vm, u64 gpa);
 int vcpu_read_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, u8 *buf,
 			 unsigned int len);
 int vcpu_write_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, const u8 *buf,

@@ -471,13 +471,13 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
 	struct mmio_insn *in = &vcpu->mmio_insn;
-	struct minivmm_slot *slot = vm_find_slot(vcpu->vm, vcpu->exit.gpa);
+	int flags = vm_gpa_flags(vcpu->vm, vcpu->exit.gpa);
 	u64 rip = vmcs_read(GUEST_RIP), data;
 	u8 bytes[15];
 	int n;
 
-	if (slot && !((slot->flags & MINIVMM_MEM_READONLY) &&
-		      (vcpu->exit.qualification & 2)))
+	if (flags >= 0 && !((flags & MINIVMM_MEM_READONLY) &&
+			    (vcpu->exit.qualification & 2)))
 		return 1;	/* mapped meanwhile (slot changed): retry */
 	n = vcpu_read_guest_virt(vcpu, vmcs_read(GUEST_CS_BASE) + rip, bytes,
 				 sizeof(bytes));

@@ -254,6 +254,13 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 	u32 entry = vmx_ctls.entry;
 	int i;
 
+	/*
+	 * An event queued for re-delivery belongs to the state being
+	 * replaced, and may not fit the new one (an error code in real
+	 * mode fails VM entry, SDM 27.2.1.3): drop it.
+	 */
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+
 	for (i = 0; i < 8; i++) {
 		const struct minivmm_segment *seg = sregs_seg(&s, i);
 

@@ -130,6 +130,118 @@ static void test_concurrent_run(void)
 	munmap(v.mem, MEM_SIZE);
 }
 
+struct churn {
+	struct vm *v;
+	volatile int stop;
+	int runs, io, gone, bad;		/* exits seen, and bad ones */
+	uint8_t bad_byte;
+};
+
+/* Run a guest that keeps reading slot 1 with REP OUTSB until told to stop. */
+static void *churn_run_thread(void *arg)
+{
+	struct churn *c = arg;
+	struct minivmm_run *run = c->v->run;
+	const uint8_t *d;
+	uint32_t i, n;
+
+	while (!c->stop) {
+		c->runs++;
+		if (ioctl(c->v->vcpu, MINIVMM_RUN, 0)) {
+			c->bad++;
+			continue;
+		}
+		if (run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR) {
+			c->gone++;		/* slot 1 absent at that moment */
+			continue;
+		}
+		if (run->exit_reason != MINIVMM_EXIT_IO || run->io.size != 1) {
+			c->bad++;
+			continue;
+		}
+		c->io++;
+		d = (const uint8_t *)run + run->io.data_offset;
+		n = run->io.count;
+		/* Bytes from either backing, never from anything else. */
+		for (i = 0; i < n; i++)
+			if (d[i] != 0xaa && d[i] != 0xbb) {
+				c->bad_byte = d[i];
+				c->bad++;
+				break;
+			}
+	}
+	return NULL;
+}
+
+/*
+ * Slot churn during string I/O (needs 2 CPUs to bite): one thread runs a
+ * guest whose REP OUTSB the kernel copies out of slot 1, the other
+ * deletes slot 1 and maps it again from another buffer, 300 times. The
+ * kernel must never copy from a slot being withdrawn (its pages are
+ * unpinned right after): every byte that reaches the run page comes
+ * from one of the two buffers.
+ */
+static void test_slot_churn_during_string_io(void)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x80,		/* mov ax, 0x8000 */
+		0x8e, 0xd8,			/* mov ds, ax */
+		0x31, 0xf6,			/* 1: xor si, si */
+		0xb9, 0x00, 0x01,		/* mov cx, 0x100 */
+		0xba, 0x80, 0x00,		/* mov dx, 0x80 */
+		0xf3, 0x6e,			/* rep outsb */
+		0xeb, 0xf4,			/* jmp 1b */
+	};
+	struct minivmm_memory_region low = { .slot = 0, .memory_size = 0x80000 },
+		r1 = { .slot = 1, .guest_phys_addr = 0x80000, .memory_size = 0x10000 };
+	struct churn c = { 0 };
+	uint8_t *buf[2];
+	pthread_t t;
+	struct vm v;
+	int i, err = 0;
+
+	if (vm_spinning(&v, 0))
+		return;
+	memcpy(v.mem + 0x10000, code, sizeof(code));
+	buf[0] = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf[1] = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(buf[0], 0xaa, 0x10000);
+	memset(buf[1], 0xbb, 0x10000);
+	low.userspace_addr = (uintptr_t)v.mem;
+	r1.userspace_addr = (uintptr_t)buf[0];
+	if (ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &low) ||
+	    ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r1)) {
+		check(0, "lc-slot-churn-setup", "%s", strerror(errno));
+		return;
+	}
+	c.v = &v;
+	pthread_create(&t, NULL, churn_run_thread, &c);
+	for (i = 0; i < 300 && !err; i++) {
+		r1.memory_size = 0;			/* delete */
+		err = ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r1);
+		r1.memory_size = 0x10000;
+		r1.userspace_addr = (uintptr_t)buf[(i + 1) & 1];
+		err = err ?: ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r1);
+	}
+	c.stop = 1;
+	v.run->immediate_exit = 1;
+	pthread_join(t, NULL);
+	printf("MVTEST: INFO slot churn: %d slot changes, %d runs: %d I/O exits, %d with slot 1 gone, %d bad (byte %#x)\n",
+	       i, c.runs, c.io, c.gone, c.bad, c.bad_byte);
+	check(!err && i == 300 && c.io > 0 && c.bad == 0,
+	      "lc-slot-churn-during-string-io", "err %d at change %d, %d bad exits",
+	      err ? errno : 0, i, c.bad);
+	munmap(v.run, 4096);
+	close(v.vcpu);
+	close(v.vm);
+	close(v.dev);
+	munmap(v.mem, MEM_SIZE);
+	munmap(buf[0], 0x10000);
+	munmap(buf[1], 0x10000);
+}
+
 /* SIGKILL a VMM whose guest spins with IF=0: it dies, everything is freed. */
 static void test_kill_during_run(void)
 {
@@ -247,6 +359,7 @@ int main(void)
 	test_close_vm_while_vcpu_runs();
 	test_concurrent_run();
 	test_kill_during_run();
+	test_slot_churn_during_string_io();
 	test_every_release_order();
 	test_rmmod_with_open_fds();
 	return failures ? 1 : 0;
