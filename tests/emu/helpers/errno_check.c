@@ -86,17 +86,6 @@ static void row_ok(const char *id, int ok, long ret, int err)
 		close((int)r_);					\
 } while (0)
 
-static int open_dev(void)
-{
-	int fd = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0) {
-		printf("MVTEST: FAIL errno-setup: /dev/minivmm: %s\n", strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
-
 static int new_vm(int dev)
 {
 	int vm = ioctl(dev, MINIVMM_CREATE_VM, 0);
@@ -825,7 +814,7 @@ int main(void)
 	int dev;
 
 	setup_fixed_pages();
-	dev = open_dev();
+	dev = mv_open_dev("errno-setup");
 	test_dev_fd(dev);
 	test_vm_count(dev);
 	test_vm_fd(dev);

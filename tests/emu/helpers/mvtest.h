@@ -7,8 +7,12 @@
 #ifndef MVTEST_H
 #define MVTEST_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int failures;
 
@@ -28,6 +32,18 @@ static int check(int ok, const char *name, const char *fmt, ...)
 	fflush(stdout);
 	failures += !ok;
 	return ok;
+}
+
+/* /dev/minivmm, or "MVTEST: FAIL <name>: why" and exit: nothing to test. */
+static inline int mv_open_dev(const char *name)
+{
+	int fd = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("MVTEST: FAIL %s: /dev/minivmm: %s\n", name, strerror(errno));
+		exit(1);
+	}
+	return fd;
 }
 
 #endif /* MVTEST_H */

@@ -22,17 +22,6 @@
 #include <minivmm/vmx_caps.h>
 #include "mvtest.h"
 
-static int open_dev(void)
-{
-	int fd = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0) {
-		printf("MVTEST: FAIL uapi-open: /dev/minivmm: %s\n", strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
-
 static void check_basic(int fd)
 {
 	struct minivmm_vmx_caps caps;
@@ -180,7 +169,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: uapi_check basic|probe NCPUS|probe-busy|probe-loop N\n");
 		return 2;
 	}
-	fd = open_dev();
+	fd = mv_open_dev("uapi-open");
 	if (!strcmp(argv[1], "basic")) {
 		check_basic(fd);
 	} else if (!strcmp(argv[1], "probe") && argc == 3) {
