@@ -134,6 +134,7 @@ struct churn {
 	struct vm *v;
 	volatile int stop;
 	int runs, io, gone, bad;		/* exits seen, and bad ones */
+	int bad_what;				/* last bad: exit reason, or -errno */
 	uint8_t bad_byte;
 };
 
@@ -148,7 +149,11 @@ static void *churn_run_thread(void *arg)
 	while (!c->stop) {
 		c->runs++;
 		if (ioctl(c->v->vcpu, MINIVMM_RUN, 0)) {
-			c->bad++;
+			/* EINTR: immediate_exit, set to stop this thread. */
+			if (errno != EINTR) {
+				c->bad_what = -errno;
+				c->bad++;
+			}
 			continue;
 		}
 		if (run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR) {
@@ -156,6 +161,7 @@ static void *churn_run_thread(void *arg)
 			continue;
 		}
 		if (run->exit_reason != MINIVMM_EXIT_IO || run->io.size != 1) {
+			c->bad_what = run->exit_reason;
 			c->bad++;
 			continue;
 		}
@@ -228,8 +234,8 @@ static void test_slot_churn_during_string_io(void)
 	c.stop = 1;
 	v.run->immediate_exit = 1;
 	pthread_join(t, NULL);
-	printf("MVTEST: INFO slot churn: %d slot changes, %d runs: %d I/O exits, %d with slot 1 gone, %d bad (byte %#x)\n",
-	       i, c.runs, c.io, c.gone, c.bad, c.bad_byte);
+	printf("MVTEST: INFO slot churn: %d slot changes, %d runs: %d I/O exits, %d with slot 1 gone, %d bad (last: exit/-errno %d, byte %#x)\n",
+	       i, c.runs, c.io, c.gone, c.bad, c.bad_what, c.bad_byte);
 	check(!err && i == 300 && c.io > 0 && c.bad == 0,
 	      "lc-slot-churn-during-string-io", "err %d at change %d, %d bad exits",
 	      err ? errno : 0, i, c.bad);

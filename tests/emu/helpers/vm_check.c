@@ -213,6 +213,78 @@ static void test_entry_failure(void)
 	vm_destroy(&v);
 }
 
+/* Flat 32-bit protected-mode segment: base 0, 4 GiB. */
+static void seg32(struct minivmm_segment *s, uint16_t sel, uint8_t type)
+{
+	memset(s, 0, sizeof(*s));
+	s->selector = sel;
+	s->limit = 0xffffffff;
+	s->type = type;
+	s->s = 1;
+	s->present = 1;
+	s->db = 1;
+	s->g = 1;
+}
+
+/*
+ * SET_SREGS drops an event an exit left pending: a #GP(0) (WRMSR of an
+ * unknown MSR) whose delivery hits an IDT outside memory is pending
+ * re-delivery when that exit reaches userspace (internal error, EPT
+ * violation). Userspace then puts the vCPU in real mode, where an event
+ * with an error code cannot be injected (SDM 27.2.1.3): without the drop,
+ * every RUN failed with VM-instruction error 7 (found by tests/fuzz).
+ */
+static void test_sregs_drop_pending_event(void)
+{
+	static const uint8_t code[] = {
+		0xb9, 0x45, 0x23, 0x01, 0x00,	/* mov ecx, 0x12345 */
+		0x0f, 0x30,			/* wrmsr: #GP(0) */
+		0xf4,				/* hlt (real mode, IP 7) */
+	};
+	struct minivmm_sregs s;
+	struct minivmm_regs regs = { .rip = CODE_GPA, .rflags = 2 };
+	struct vm v;
+	int ret;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-pending-event",
+		   "%s", strerror(errno)))
+		return;
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	seg32(&s.cs, 8, 11);
+	seg32(&s.ds, 16, 3);
+	seg32(&s.es, 16, 3);
+	seg32(&s.ss, 16, 3);
+	s.cr0 |= 1;				/* PE */
+	s.idt.base = 0x10000000;		/* not guest memory */
+	s.idt.limit = 0x7ff;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	ioctl(v.vcpu, MINIVMM_SET_REGS, &regs);
+	ret = vm_run(&v);
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_INTERNAL_ERROR &&
+	      v.run->internal.exit_reason == 48, "vm-event-delivery-hits-mmio-idt",
+	      "exit %s reason %llu", exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->internal.exit_reason);
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	seg(&s.cs, CODE_GPA >> 4, 11);
+	seg(&s.ds, 0, 3);
+	seg(&s.es, 0, 3);
+	seg(&s.ss, 0, 3);
+	s.cr0 &= ~1ull;
+	s.idt.base = 0;
+	s.idt.limit = 0xffff;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	regs.rip = 7;
+	regs.rsp = 0xfff0;
+	ioctl(v.vcpu, MINIVMM_SET_REGS, &regs);
+	ret = vm_run(&v);
+	check(ret == 0 && v.run->exit_reason == MINIVMM_EXIT_HLT,
+	      "vm-set-sregs-drops-pending-event", "exit %s hw %llu qual %llu",
+	      exit_name(v.run->exit_reason),
+	      (unsigned long long)v.run->fail_entry.hardware_exit_reason,
+	      (unsigned long long)v.run->fail_entry.qualification);
+	vm_destroy(&v);
+}
+
 /* One MMIO exit: check what the guest did, answer a read with @reply. */
 static int mmio_step(struct vm *v, uint64_t addr, unsigned int len,
 		     int is_write, uint64_t data)
@@ -1062,6 +1134,7 @@ int main(int argc, char **argv)
 	test_basic_exits();
 	test_triple_fault();
 	test_entry_failure();
+	test_sregs_drop_pending_event();
 	test_mmio();
 	test_msr_and_exceptions();
 	test_control_registers();
