@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# usage: tools/deps.sh
+# usage: tools/deps.sh [--check]
 #
+# --check: install nothing; exit 0 if everything is there, 1 (listing what
+# is missing) if not.
 # Installs the Debian 12 packages that building and testing minivmm needs.
 # Only missing packages are installed, and `apt-get update` runs only when
 # something is missing, so on a prepared machine this is a ~1 s no-op.
@@ -59,6 +61,11 @@ if [ -z "$need" ] && [ -n "$have612" ]; then
 	echo "deps: all packages present"
 	exit 0
 fi
+if [ "${1:-}" = --check ]; then
+	[ -n "$have612" ] || need="$need linux-headers-6.12.N+deb12-amd64"
+	echo "deps: missing packages: $need"
+	exit 1
+fi
 
 if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then
 	[ -n "$have612" ] || need="$need linux-headers-6.12.N+deb12-amd64"
@@ -86,6 +93,15 @@ fi
 
 echo "deps: installing $need"
 # shellcheck disable=SC2086
+# apt-utils is not installed: debconf's "delaying package configuration"
+# note is expected noise, hence the filter (errors still show).
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	--no-install-recommends $need
+	--no-install-recommends $need 2>&1 |
+	grep -v '^debconf: delaying package configuration' || true
+# The pipeline hides apt-get's status: check the result instead.
+need=$(missing $need | tr '\n' ' ' | sed 's/ *$//')
+if [ -n "$need" ]; then
+	echo "deps: still missing after apt-get install: $need" >&2
+	exit 1
+fi
 echo "deps: done"

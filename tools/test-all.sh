@@ -56,12 +56,12 @@ part() {
 part deps tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 count_lines "$logs/deps.log"
 
-if part build make -s minivmm guests; then
+if part build make -s minivmm guests WERROR=1; then
 	echo "PASS build/userspace" >>"$logs/build.log"
 fi
 count_lines "$logs/build.log"
 
-part unit make -s unit
+part unit make -s unit WERROR=1
 syn=$(grep '^\[====\] Synthesis' "$logs/unit.log" | tail -1)
 if [ -n "$syn" ]; then
 	# [====] Synthesis: Tested: 12 | Passing: 12 | Failing: 0 | Crashing: 0

@@ -14,11 +14,12 @@ UNIT_OBJS	:= $(patsubst tests/unit/%.c,$(UNIT_DIR)/%.o,$(UNIT_SRCS)) \
 UNIT_FAKE_SO	:= $(UNIT_DIR)/fake_minivmm.so
 UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/fake/fake_vm.c \
 		   tests/unit/bochs_caps.c
-UNIT_CPPFLAGS	:= $(VMM_CPPFLAGS) -I$(CURDIR)/vmm \
+# `=`: pkg-config runs only when the tests are built (see vmm.mk).
+UNIT_CPPFLAGS	= $(VMM_CPPFLAGS) -I$(CURDIR)/vmm \
 		   -DMINIVMM_BIN_DEFAULT='"$(VMM_BIN)"' \
 		   -DFAKE_MINIVMM_SO='"$(UNIT_FAKE_SO)"' \
 		   $(shell pkg-config --cflags criterion)
-UNIT_LDLIBS	:= $(shell pkg-config --libs criterion) $(VMM_LDLIBS)
+UNIT_LDLIBS	= $(shell pkg-config --libs criterion) $(VMM_LDLIBS)
 MINIVMM_BIN	?= $(VMM_BIN)
 # Flags for the runner itself, e.g. UNIT_ARGS='--filter=json/*'.
 UNIT_ARGS	?=
@@ -29,7 +30,7 @@ unit: $(UNIT_RUNNER) $(UNIT_FAKE_SO) $(VMM_BIN)
 $(UNIT_RUNNER): $(UNIT_OBJS) $(VMM_LIB)
 	$(CC) $(VMM_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
-$(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR)
+$(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR) unit-pkgs
 	$(CC) $(UNIT_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 # The module's MMIO decoder is plain C on purpose: tested here as is.
@@ -41,6 +42,10 @@ $(UNIT_FAKE_SO): $(UNIT_FAKE_SRCS) tests/unit/bochs_caps.h tests/unit/fake/fake.
 		$(wildcard include/*/*.h) | $(UNIT_DIR)
 	$(CC) $(VMM_CPPFLAGS) -std=gnu11 $(VMM_OPTFLAGS) $(VMM_WARNFLAGS) \
 		-fPIC -shared -o $@ $(UNIT_FAKE_SRCS) -ldl
+
+.PHONY: unit-pkgs
+unit-pkgs:
+	$(call pkg_check,criterion $(VMM_PKGS),libcriterion-dev libelf-dev libcap-dev)
 
 $(UNIT_DIR):
 	@mkdir -p $@
