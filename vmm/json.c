@@ -11,12 +11,49 @@ void json_init(struct json_writer *w, FILE *f)
 	w->nonempty[0] = false;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at @p (1..4), or 0 if it is
+ * not one (RFC 3629: no overlong forms, no surrogates, up to U+10FFFF).
+ */
+static unsigned int utf8_seq_len(const unsigned char *p)
+{
+	unsigned int len, i;
+	unsigned char lo = 0x80, hi = 0xbf;	/* bounds of the 2nd byte */
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;	/* a continuation byte, 0xc0/0xc1 or > 0xf4 */
+	if (p[0] == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;	/* past U+10FFFF */
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)	/* the NUL terminator stops this too */
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
 void json_escape(FILE *f, const char *s)
 {
 	const unsigned char *p;
+	unsigned int len;
 
 	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
+	for (p = (const unsigned char *)s; *p; p += len) {
+		len = 1;
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
@@ -35,10 +72,22 @@ void json_escape(FILE *f, const char *s)
 			break;
 		default:
 			/* Other control characters have no short escape. */
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+				break;
+			}
+			/*
+			 * JSON text is UTF-8: a byte that is not part of a
+			 * well-formed sequence (a path in Latin-1, say)
+			 * becomes U+FFFD, one per byte.
+			 */
+			len = utf8_seq_len(p);
+			if (!len) {
+				fputs("\\ufffd", f);
+				len = 1;
+			} else {
+				fwrite(p, 1, len, f);
+			}
 		}
 	}
 	fputc('"', f);

@@ -35,7 +35,7 @@ void json_null(struct json_writer *w, const char *key);
  */
 void json_hex64(struct json_writer *w, const char *key, __u64 val);
 
-/* @s as a JSON string literal, quotes included. */
+/* @s as a JSON string; bytes that are not well-formed UTF-8 become U+FFFD. */
 void json_escape(FILE *f, const char *s);
 
 #endif /* VMM_JSON_H */

@@ -78,3 +78,44 @@ Test(json, escaped_string_round_trips)
 	free(got);
 	free(s);
 }
+
+Test(json, non_utf8_bytes_escaped)
+{
+	struct membuf m;
+	char *s;
+
+	/*
+	 * Kept: é (2 bytes), € (3), 😀 (4). Replaced, one U+FFFD per byte:
+	 * a Latin-1 byte, a lone continuation byte, an overlong '/', a
+	 * UTF-16 surrogate, a code point past U+10FFFF and a sequence cut
+	 * short by the end of the string.
+	 */
+	json_escape(membuf_open(&m),
+		    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\xe9|\x80|\xc0\xaf|"
+		    "\xed\xa0\x80|\xf4\x90\x80\x80|\xe2\x82");
+	s = membuf_str(&m);
+	cr_assert_str_eq(s, "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\\ufffd|"
+			 "\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|"
+			 "\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\"");
+	cr_assert(json_valid(s), "%s", s);
+	free(s);
+}
+
+Test(json, latin1_device_path_is_valid_json)
+{
+	struct json_writer w;
+	struct membuf m;
+	char *s, *got;
+
+	json_init(&w, membuf_open(&m));
+	json_object_begin(&w, NULL);
+	json_str(&w, "device", "/dev/minivmm-\xe9t\xe9");
+	json_object_end(&w);
+	s = membuf_str(&m);
+	/* python3 reads JSON as UTF-8: a raw 0xe9 would not even load. */
+	got = json_query(s, "d['device']");
+	cr_assert_not_null(got, "%s", s);
+	cr_assert_str_eq(got, "\"/dev/minivmm-\\ufffdt\\ufffd\"");
+	free(got);
+	free(s);
+}
