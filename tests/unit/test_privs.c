@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* privs_drop_all(), checked in a forked child through /proc/self/status. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -73,4 +74,35 @@ Test(privs, drop_all_in_child)
 	cr_assert(WIFEXITED(wstatus), "child died: %#x", wstatus);
 	cr_assert_eq(WEXITSTATUS(wstatus), CHILD_OK,
 		     "check %d failed in the child", WEXITSTATUS(wstatus));
+}
+
+Test(privs, target_user)
+{
+	struct privs_user u;
+
+	/* Explicit --user: by name or by uid. */
+	cr_assert_eq(privs_target_user("nobody", NULL, NULL, &u), 0);
+	cr_assert(u.set);
+	cr_assert_eq(u.uid, 65534);
+	cr_assert_str_eq(u.name, "nobody");
+	cr_assert_eq(privs_target_user("65534", NULL, NULL, &u), 0);
+	cr_assert_eq(u.uid, 65534);
+	cr_assert_eq(privs_target_user("no-such-user-here", NULL, NULL, &u),
+		     -ENOENT);
+	/* sudo's caller, when root; SUDO_GID wins over the passwd gid. */
+	cr_assert_eq(privs_target_user(NULL, "65534", "1234", &u), 0);
+	if (geteuid() == 0) {
+		cr_assert(u.set);
+		cr_assert_eq(u.uid, 65534);
+		cr_assert_eq(u.gid, 1234);
+	} else {
+		cr_assert_not(u.set, "not root: nothing to switch");
+	}
+	/* A sudo by root itself, or garbage: stay. */
+	cr_assert_eq(privs_target_user(NULL, "0", "0", &u), 0);
+	cr_assert_not(u.set);
+	cr_assert_eq(privs_target_user(NULL, "12x", "0", &u), 0);
+	cr_assert_not(u.set);
+	cr_assert_eq(privs_target_user(NULL, NULL, NULL, &u), 0);
+	cr_assert_not(u.set);
 }
