@@ -85,12 +85,7 @@ static void info_read(int fd, const struct info_opts *opts,
 	__u64 features, known;
 	int i;
 
-	r->api_version = dev_ioctl(fd, MINIVMM_GET_API_VERSION, 0);
-	if (r->api_version != MINIVMM_API_VERSION) {
-		fflush(stdout);
-		exit(report_api_mismatch(stderr, r->api_version,
-					 MINIVMM_API_VERSION));
-	}
+	r->api_version = dev_check_api(fd, r->device);
 
 	for (i = 0; i < NR_CHECKED_CAPS; i++)
 		r->cap_values[i] = dev_ioctl(fd, MINIVMM_CHECK_CAP,
@@ -134,6 +129,7 @@ int cmd_info(const struct cli_opts *cli, int argc, char **argv)
 	}
 
 	fd = dev_open(cli->device);
+	privs_become_user(NULL);
 	privs_drop_all();
 	info_read(fd, &opts, &report, &probe);
 	close(fd);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] [--stats] IMAGE */
+/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] [--stats] [--user USER] IMAGE */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,14 +57,10 @@ static int run_load_image(struct vm *vm, const struct run_opts *opts)
 	return ret;
 }
 
-static void run_check_module(int dev_fd, const struct image_info *info)
+static void run_check_module(int dev_fd, const char *device,
+			     const struct image_info *info)
 {
-	int api = dev_ioctl(dev_fd, MINIVMM_GET_API_VERSION, 0);
-
-	if (api != MINIVMM_API_VERSION) {
-		fflush(stdout);
-		exit(report_api_mismatch(stderr, api, MINIVMM_API_VERSION));
-	}
+	dev_check_api(dev_fd, device);
 	if (info->kind == IMAGE_FLAT &&
 	    !dev_ioctl(dev_fd, MINIVMM_CHECK_CAP,
 		       MINIVMM_CAP_UNRESTRICTED_GUEST))
@@ -145,6 +141,7 @@ static void run_print_stats(const struct vm *vm)
 
 static void run_destroy_vm(struct vm *vm)
 {
+	vcpu_catch_stop_signals(&vm->vcpu, false);
 	vcpu_arm_timeout(&vm->vcpu, 0);
 	if (vm->vcpu.run)
 		munmap(vm->vcpu.run, vm->vcpu.run_size);
@@ -168,12 +165,13 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	}
 
 	vm.dev_fd = dev_open(cli->device);
+	privs_become_user(opts.user);
 	privs_drop_all();
-	/* Only now, unprivileged: the image path is the user's to choose. */
+	/* Only now, as the user and unprivileged: the image is theirs to choose. */
 	ret = run_load_image(&vm, &opts);
 	if (ret)
 		return ret;
-	run_check_module(vm.dev_fd, &vm.info);
+	run_check_module(vm.dev_fd, cli->device, &vm.info);
 	run_create_vm(&vm);
 	run_setup_devices(&vm);
 
@@ -181,8 +179,11 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	if (opts.trace)
 		run_trace_start(&vm, &opts);
 	ret = vcpu_arm_timeout(&vm.vcpu, opts.timeout);
+	if (!ret)	/* after the timeout: both share the handler */
+		ret = vcpu_catch_stop_signals(&vm.vcpu, true);
 	if (ret)
-		die(VMM_EXIT_ERROR, "cannot arm the timeout: %s", strerror(-ret));
+		die(VMM_EXIT_ERROR, "cannot arm the timeout or signals: %s",
+		    strerror(-ret));
 	ret = vcpu_run(&vm.vcpu);
 	if (opts.trace)
 		run_trace_end(&vm);

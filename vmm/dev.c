@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
+#include "uapi/minivmm.h"
 #include "dev.h"
 #include "errors.h"
 
@@ -42,4 +43,23 @@ int _dev_ioctl(int fd, unsigned long req, const char *name, unsigned long arg)
 		exit(report_ioctl_error(stderr, name, req, -ret));
 	}
 	return ret;
+}
+
+int dev_check_api(int fd, const char *path)
+{
+	int ret = __dev_ioctl(fd, MINIVMM_GET_API_VERSION, 0);
+	int status;
+
+	if (ret == MINIVMM_API_VERSION)
+		return ret;
+	fflush(stdout);
+	/* What other drivers (/dev/null, a tty, ...) say to a foreign ioctl. */
+	if (ret == -ENOTTY || ret == -EINVAL || ret == -ENOSYS)
+		status = report_not_minivmm(stderr, path, -ret);
+	else if (ret < 0)
+		status = report_ioctl_error(stderr, "MINIVMM_GET_API_VERSION",
+					    MINIVMM_GET_API_VERSION, -ret);
+	else
+		status = report_api_mismatch(stderr, ret, MINIVMM_API_VERSION);
+	exit(status);
 }

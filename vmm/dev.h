@@ -14,6 +14,12 @@ int dev_open(const char *path);
 int __dev_ioctl(int fd, unsigned long req, unsigned long arg);
 int _dev_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 
+/*
+ * MINIVMM_GET_API_VERSION on the open @path: returns it if it is ours;
+ * otherwise exits, with "not a minivmm device" for a foreign driver.
+ */
+int dev_check_api(int fd, const char *path);
+
 /* Names the ioctl in error messages, e.g. "MINIVMM_GET_VMX_CAPS failed: ...". */
 #define dev_ioctl(fd, req, arg) \
 	_dev_ioctl(fd, req, #req, (unsigned long)(arg))

@@ -31,7 +31,9 @@ int exit_status_from_open_errno(int err)
 
 int exit_status_from_ioctl_errno(unsigned long req, int err)
 {
-	if (req == MINIVMM_PROBE_VMX && err == EBUSY)
+	/* Both take VT-x on every CPU; EBUSY means someone else holds it. */
+	if ((req == MINIVMM_PROBE_VMX || req == MINIVMM_CREATE_VM) &&
+	    err == EBUSY)
 		return VMM_EXIT_VMX_BUSY;
 	return VMM_EXIT_IOCTL;
 }
@@ -51,5 +53,5 @@ void exit_status_print_run_help(FILE *f)
 	fprintf(f,
 		"  N    run: the guest wrote N to the debug-exit port 0xf4 (status N & 0xff;\n"
 		"       no message). Guest codes can overlap the statuses above: guests\n"
-		"       should keep to 0..115; 1..10 only occur before the guest starts.\n");
+		"       should keep to 0..115; 1..11 only occur before the guest starts.\n");
 }

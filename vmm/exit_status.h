@@ -7,8 +7,9 @@
  * debug-exit port 0xf4 ends the run with status N & 0xff. Those codes
  * can overlap the statuses below; VMM-side outcomes of a run therefore
  * sit at 116..124, just below the shell's 126/127/128+N, so a guest that
- * keeps to 0..115 (and does not collide with the 1..10 reported before it
- * starts, with a message on stderr) stays distinguishable. Every status
+ * keeps to 0..115 (and does not collide with the 1..11 reported before it
+ * starts, with a message on stderr) stays distinguishable. A run stopped
+ * by SIGINT or SIGTERM exits with the shell's 128 + N. Every status
  * minivmm itself chooses comes with a one-line reason on stderr; a guest
  * exit code does not.
  */
@@ -32,11 +33,14 @@
 				   "behind it")				\
 	X(EXIT_IOCTL,		7, "an ioctl on the device failed")	\
 	X(EXIT_VMX_BUSY,	8, "VT-x is in use by another hypervisor "	\
-				   "(e.g. kvm_intel)")			\
+				   "(e.g. kvm_intel): at VM creation or "	\
+				   "probe")					\
 	X(EXIT_UNSUPPORTED,	9, "the module lacks a capability the "	\
 				   "command needs")				\
 	X(EXIT_BAD_IMAGE,	10, "run: guest image unreadable, invalid or "	\
 				   "too big for guest memory")			\
+	X(EXIT_NOT_MINIVMM,	11, "the device is not a minivmm device (e.g. " \
+				   "-d /dev/null)")				\
 	X(EXIT_GUEST_EXIT_STORM, 116, "run: --timeout expired while the guest "	\
 				   "was in an exit storm (see the message)")	\
 	X(EXIT_GUEST_EXC_STORM,	117, "run: --timeout expired while the guest "	\
@@ -53,7 +57,11 @@
 				   "or a malformed exit")			\
 	X(EXIT_UNKNOWN_EXIT,	123, "run: exit reason unknown to this minivmm") \
 	X(EXIT_TIMEOUT,		124, "run: --timeout expired, guest stopped "	\
-				   "(as timeout(1))")
+				   "(as timeout(1))")				\
+	X(EXIT_SIGINT,		130, "run: stopped by SIGINT (Ctrl-C): the "	\
+				   "guest is stopped as on --timeout, "		\
+				   "statistics printed")			\
+	X(EXIT_SIGTERM,		143, "run: stopped by SIGTERM, likewise")
 
 #define VMM_EXIT_ENUM(name, value, desc)	VMM_##name = value,
 enum vmm_exit_status {

@@ -15,6 +15,7 @@ struct run_opts {
 	double timeout;		/* seconds, 0 = none */
 	bool load_addr_set;
 	__u64 load_addr;	/* flat images */
+	const char *user;	/* --user, or NULL */
 	const char *image;
 };
 
@@ -23,13 +24,15 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err);
 void run_print_usage(FILE *f);
 
 /*
- * A number, decimal or 0x-hex, with an optional K, M or G suffix
+ * A number, decimal or 0x-hex, with an optional K, M, G or T suffix
  * (binary: K = 1024). 0, or -EINVAL (not such a number) or -ERANGE.
  */
 int parse_size(const char *s, __u64 *out);
 
-/* --mem: parse_size(), a multiple of 4 KiB, at least 1 MiB. */
+/* --mem: parse_size(), a multiple of 4 KiB, 1 MiB to host_ram_bytes(). */
 int run_parse_mem(const char *s, __u64 *out, FILE *err);
+/* The host's physical RAM (sysinfo), or ~0 if unknown. */
+__u64 host_ram_bytes(void);
 /* --timeout: seconds, fractions allowed, 0 = none. */
 int run_parse_timeout(const char *s, double *out, FILE *err);
 

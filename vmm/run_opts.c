@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/sysinfo.h>
 
 #include "boot.h"
 #include "die.h"
@@ -22,6 +23,7 @@ static const struct option run_long_opts[] = {
 	{ "load-addr",	required_argument,	NULL, 'l' },
 	{ "trace",	no_argument,		NULL, 'T' },
 	{ "stats",	no_argument,		NULL, 'S' },
+	{ "user",	required_argument,	NULL, 'u' },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -33,15 +35,23 @@ void run_print_usage(FILE *f)
 		"Boot IMAGE in a new VM with one vCPU, a 16550 UART on COM1 (0x3f8, output\n"
 		"to stdout) and the debug-exit port 0xf4, until the guest exits.\n"
 		"\n"
-		"  -m, --mem SIZE        guest memory at guest-physical 0; K, M or G suffix;\n"
-		"                        a multiple of 4K, at least 1M (default 64M)\n"
+		"  -m, --mem SIZE        guest memory at guest-physical 0; K, M, G or T\n"
+		"                        suffix; a multiple of 4K, at least 1M, at most the\n"
+		"                        host's RAM (default 64M)\n"
 		"  -t, --timeout SECS    stop the guest after SECS seconds (fractions allowed;\n"
 		"                        0 = never, the default) and exit with 124\n"
 		"  -l, --load-addr ADDR  flat images: where to load (default 0x10000); a\n"
 		"                        multiple of 16 up to 0xffff0\n"
-		"      --trace           print every VM exit on stderr\n"
+		"      --trace           print each exit that reaches minivmm (I/O, MMIO,\n"
+		"                        HLT, hypercalls, ...) on stderr; the exits the\n"
+		"                        module handles itself are only counted (--stats)\n"
 		"      --stats           print exit statistics (all exits, by reason and\n"
 		"                        exception vector, kernel-handled ones too) at the end\n"
+		"  -u, --user USER       once the device is open, run as USER (a name or\n"
+		"                        uid; needs root); under sudo the default is the\n"
+		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
+		"                        is opened as that user. All capabilities are\n"
+		"                        dropped either way.\n"
 		"  -h, --help            show this help and exit\n"
 		"\n"
 		"Images:\n"
@@ -98,6 +108,10 @@ int parse_size(const char *s, __u64 *out)
 	case 'G':
 		shift = 30;
 		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -127,8 +141,23 @@ int run_parse_mem(const char *s, __u64 *out, FILE *err)
 		fprintf(err, VMM_PROG ": run: --mem '%s': less than the minimum, 1M\n", s);
 		return VMM_EXIT_USAGE;
 	}
+	/* The module pins guest memory: more than the host's RAM can never work. */
+	if (v > host_ram_bytes()) {
+		fprintf(err, VMM_PROG ": run: --mem '%s': more than this host's %llu MiB of RAM\n",
+			s, (unsigned long long)(host_ram_bytes() >> 20));
+		return VMM_EXIT_USAGE;
+	}
 	*out = v;
 	return 0;
+}
+
+__u64 host_ram_bytes(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si))
+		return ~0ull;	/* unknown: let the module decide */
+	return (__u64)si.totalram * si.mem_unit;
 }
 
 int run_parse_timeout(const char *s, double *out, FILE *err)
@@ -166,7 +195,7 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 	struct options o = {
 		.argc = argc,
 		.argv = argv,
-		.optstring = "hm:t:l:",
+		.optstring = "hm:t:l:u:",
 		.longopts = run_long_opts,
 		.help_cmd = "run ",
 	};
@@ -197,6 +226,9 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'S':
 			opts->stats = true;
+			break;
+		case 'u':
+			opts->user = optarg;
 			break;
 		default:
 			return VMM_EXIT_USAGE;

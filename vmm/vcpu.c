@@ -238,8 +238,13 @@ static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
 	return VCPU_STOP;
 }
 
-static volatile sig_atomic_t vcpu_timeout_fired;
-static struct minivmm_run *volatile vcpu_timeout_run;
+/*
+ * The signal that asked the run to stop: SIGALRM (--timeout), SIGINT or
+ * SIGTERM; 0 while none did. The handler also sets immediate_exit in the
+ * run page, so a RUN about to enter the guest returns at once.
+ */
+static volatile sig_atomic_t vcpu_stop_sig;
+static struct minivmm_run *volatile vcpu_stop_run;
 
 /*
  * The guest did not finish in time: say whether it was computing or
@@ -277,11 +282,32 @@ static enum vcpu_action vcpu_timeout_stop(struct vcpu *v, int *status)
 	return VCPU_STOP;
 }
 
+/* SIGINT or SIGTERM: stop as --timeout does, with the shell's 128 + N. */
+static enum vcpu_action vcpu_signal_stop(struct vcpu *v, int sig, int *status)
+{
+	fprintf(v->err, VMM_PROG ": %s: guest stopped after %llu exits\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM", v->exits);
+	*status = sig == SIGINT ? VMM_EXIT_SIGINT : VMM_EXIT_SIGTERM;
+	return VCPU_STOP;
+}
+
+/* The run was asked to stop: say why; VCPU_CONTINUE if it was not. */
+static enum vcpu_action vcpu_stop_requested(struct vcpu *v, int *status)
+{
+	switch (vcpu_stop_sig) {
+	case 0:
+		return VCPU_CONTINUE;
+	case SIGALRM:
+		return vcpu_timeout_stop(v, status);
+	default:
+		return vcpu_signal_stop(v, vcpu_stop_sig, status);
+	}
+}
+
 static enum vcpu_action handle_intr(struct vcpu *v, int *status)
 {
-	if (vcpu_timeout_fired)
-		return vcpu_timeout_stop(v, status);
-	return VCPU_CONTINUE;	/* another signal: run on */
+	/* Any other signal: run on. */
+	return vcpu_stop_requested(v, status);
 }
 
 static enum vcpu_action handle_unknown(struct vcpu *v, int *status)
@@ -384,34 +410,34 @@ enum vcpu_action vcpu_handle_exit(struct vcpu *v, int *status)
 	return action;
 }
 
-static void vcpu_timeout_handler(int sig)
+static void vcpu_stop_handler(int sig)
 {
-	(void)sig;
-	vcpu_timeout_fired = 1;
-	if (vcpu_timeout_run)
-		vcpu_timeout_run->immediate_exit = 1;
+	if (!vcpu_stop_sig)
+		vcpu_stop_sig = sig;
+	if (vcpu_stop_run)
+		vcpu_stop_run->immediate_exit = 1;
 }
 
 bool vcpu_timed_out(void)
 {
-	return vcpu_timeout_fired;
+	return vcpu_stop_sig == SIGALRM;
 }
 
 int vcpu_arm_timeout(struct vcpu *v, double seconds)
 {
-	struct sigaction sa = { .sa_handler = vcpu_timeout_handler };
+	struct sigaction sa = { .sa_handler = vcpu_stop_handler };
 	struct itimerval it = { 0 };
 
 	/* Disarm first: the handler must not touch a run page going away. */
 	if (setitimer(ITIMER_REAL, &it, NULL))
 		return -errno;
-	vcpu_timeout_run = NULL;
-	vcpu_timeout_fired = 0;
+	vcpu_stop_run = NULL;
+	vcpu_stop_sig = 0;
 	v->timeout = seconds;
 	if (seconds <= 0)
 		return 0;
 
-	vcpu_timeout_run = v->run;
+	vcpu_stop_run = v->run;
 	/* No SA_RESTART: MINIVMM_RUN must return EINTR. */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL))
@@ -425,12 +451,33 @@ int vcpu_arm_timeout(struct vcpu *v, double seconds)
 	return 0;
 }
 
+int vcpu_catch_stop_signals(struct vcpu *v, bool catch)
+{
+	/*
+	 * SA_RESETHAND: a second Ctrl-C kills at once, should the first
+	 * not get the guest stopped. SA_RESTART keeps device output (stdio
+	 * writes) from failing with EINTR; MINIVMM_RUN is not restarted,
+	 * it returns EINTR (or exit INTR) on a signal.
+	 */
+	struct sigaction sa = {
+		.sa_handler = catch ? vcpu_stop_handler : SIG_DFL,
+		.sa_flags = catch ? SA_RESETHAND | SA_RESTART : 0,
+	};
+
+	if (catch)
+		vcpu_stop_run = v->run;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	return 0;
+}
+
 int vcpu_run(struct vcpu *v)
 {
 	int ret, status = VMM_EXIT_OK;
 
 	for (;;) {
-		if (vcpu_timeout_fired)
+		if (vcpu_stop_sig)
 			break;
 		ret = v->ioctl(v->fd, MINIVMM_RUN, 0);
 		if (ret < 0) {
@@ -442,7 +489,7 @@ int vcpu_run(struct vcpu *v)
 		if (vcpu_handle_exit(v, &status) == VCPU_STOP)
 			return status;
 	}
-	vcpu_timeout_stop(v, &status);
+	vcpu_stop_requested(v, &status);
 	return status;
 }
 

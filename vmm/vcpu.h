@@ -63,6 +63,13 @@ const char *vmx_exit_reason_name(__u64 reason);
 int vcpu_arm_timeout(struct vcpu *v, double seconds);
 bool vcpu_timed_out(void);
 
+/*
+ * With @catch, SIGINT and SIGTERM stop the run loop as the timeout does
+ * (statistics and all), and vcpu_run() returns 130 or 143; a second one
+ * kills at once. Without, their default actions again. 0 or -errno.
+ */
+int vcpu_catch_stop_signals(struct vcpu *v, bool catch);
+
 /* MINIVMM_RUN until a handler stops; returns the exit status. */
 int vcpu_run(struct vcpu *v);
 

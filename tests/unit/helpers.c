@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -62,7 +64,41 @@ static char *slurp(FILE *f)
 	return membuf_str(&m);
 }
 
+/* True once the file @path contains @text. */
+static bool file_contains(const char *path, const char *text)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text);
+}
+
+/* Send @sig to @pid once @path holds @text (or after 10 s regardless). */
+static void signal_when_ready(pid_t pid, int sig, const char *path,
+			      const char *text)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 1000 && !file_contains(path, text); i++)
+		nanosleep(&tick, NULL);
+	kill(pid, sig);
+}
+
 int run_prog(char *const argv[], char *const envp[], struct run_result *r)
+{
+	return run_prog_signal(argv, envp, 0, NULL, NULL, r);
+}
+
+int run_prog_signal(char *const argv[], char *const envp[], int sig,
+		    const char *ready_path, const char *ready_text,
+		    struct run_result *r)
 {
 	FILE *out = tmpfile(), *err = tmpfile();
 	pid_t pid;
@@ -88,6 +124,8 @@ int run_prog(char *const argv[], char *const envp[], struct run_result *r)
 			execv(argv[0], argv);
 		_exit(127);
 	}
+	if (sig)
+		signal_when_ready(pid, sig, ready_path, ready_text);
 	if (waitpid(pid, &r->wstatus, 0) < 0) {
 		ret = -errno;
 		goto close;

@@ -47,6 +47,13 @@ struct run_result {
 };
 /* @envp NULL: inherit the environment. Returns 0 or -errno. */
 int run_prog(char *const argv[], char *const envp[], struct run_result *r);
+/*
+ * The same, sending the child @sig once the file @ready_path contains
+ * @ready_text (polled; after 10 s it is sent regardless).
+ */
+int run_prog_signal(char *const argv[], char *const envp[], int sig,
+		    const char *ready_path, const char *ready_text,
+		    struct run_result *r);
 void run_result_free(struct run_result *r);
 
 /* True if python3 -m json.tool accepts @json. */

@@ -45,9 +45,10 @@ TestSuite(binary, .init = check_bin, .fini = done);
 
 Test(binary, missing_device)
 {
+	/* Only the default node's absence says "module not loaded". */
 	cr_assert_eq(RUN(no_env, "--device", "/nonexistent", "info"),
 		     VMM_EXIT_NO_DEVICE);
-	cr_assert_str_eq(res.err, "minivmm: /nonexistent not found: module not loaded: run 'sudo insmod kmod/minivmm.ko'\n");
+	cr_assert_str_eq(res.err, "minivmm: /nonexistent: no such file\n");
 	cr_assert_str_empty(res.out);
 }
 
@@ -63,8 +64,7 @@ Test(binary, device_from_environment)
 	char *env[] = { "MINIVMM_DEVICE=/nonexistent-env", NULL };
 
 	cr_assert_eq(RUN(env, "info"), VMM_EXIT_NO_DEVICE);
-	cr_assert(starts_with(res.err, "minivmm: /nonexistent-env not found: "),
-		  "%s", res.err);
+	cr_assert_str_eq(res.err, "minivmm: /nonexistent-env: no such file\n");
 }
 
 Test(binary, default_device)
@@ -79,13 +79,32 @@ Test(binary, not_our_device)
 {
 	char want[128];
 
-	/* Opens, drops privileges, then the first ioctl fails. */
-	cr_assert_eq(RUN(no_env, "-d", "/dev/null", "info"), VMM_EXIT_IOCTL);
+	/* Opens, drops privileges, then the first ioctl is not known. */
 	snprintf(want, sizeof(want),
-		 "minivmm: MINIVMM_GET_API_VERSION failed: %s\n",
+		 "minivmm: /dev/null is not a minivmm device (MINIVMM_GET_API_VERSION: %s)\n",
 		 strerror(ENOTTY));
+	cr_assert_eq(RUN(no_env, "-d", "/dev/null", "info"),
+		     VMM_EXIT_NOT_MINIVMM);
 	cr_assert_str_eq(res.err, want);
 	cr_assert_str_empty(res.out);
+	cr_assert_eq(RUN(no_env, "-d", "/dev/null", "run",
+			 "--mem", "1M", "/dev/null"),
+		     VMM_EXIT_BAD_IMAGE, "the image is read first: %s", res.err);
+}
+
+Test(binary, run_not_our_device)
+{
+	char img[] = "/tmp/minivmm-unit-XXXXXX.bin";
+	int fd = mkstemps(img, 4);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "\xf4", 1), 1);	/* hlt */
+	close(fd);
+	cr_assert_eq(RUN(no_env, "-d", "/dev/null", "run", img),
+		     VMM_EXIT_NOT_MINIVMM);
+	unlink(img);
+	cr_assert(starts_with(res.err, "minivmm: /dev/null is not a minivmm device"),
+		  "%s", res.err);
 }
 
 Test(binary, directory)

@@ -130,7 +130,7 @@ Test(fake_device, probe_busy)
 
 	snprintf(knob, sizeof(knob), "MINIVMM_FAKE_FAIL=PROBE_VMX:%d", EBUSY);
 	cr_assert_eq(RUN(knob, "info", "--probe"), VMM_EXIT_VMX_BUSY);
-	cr_assert_str_eq(res.err, "minivmm: MINIVMM_PROBE_VMX: VT-x is in use by another hypervisor (e.g. kvm_intel); see the kernel log\n");
+	cr_assert_str_eq(res.err, "minivmm: MINIVMM_PROBE_VMX: VT-x is in use by another hypervisor (e.g. kvm_intel: stop its VMs or 'rmmod kvm_intel', then retry); see the kernel log\n");
 	cr_assert_str_empty(res.out, "nothing printed on failure");
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,10 +294,57 @@ Test(fake_run, create_vm_fails)
 {
 	char knob[64];
 
-	snprintf(knob, sizeof(knob), "MINIVMM_FAKE_FAIL=CREATE_VM:%d", EBUSY);
+	snprintf(knob, sizeof(knob), "MINIVMM_FAKE_FAIL=CREATE_VM:%d", ENOMEM);
 	cr_assert_eq(RUN(knob, "", flat), VMM_EXIT_IOCTL);
 	cr_assert(starts_with(res.err, "minivmm: MINIVMM_CREATE_VM failed: "),
 		  "%s", res.err);
+}
+
+Test(fake_run, create_vm_vmx_busy)
+{
+	char knob[64];
+
+	/* What minivmm.ko says while kvm_intel holds VT-x. */
+	snprintf(knob, sizeof(knob), "MINIVMM_FAKE_FAIL=CREATE_VM:%d", EBUSY);
+	cr_assert_eq(RUN(knob, "", flat), VMM_EXIT_VMX_BUSY, "%s", res.err);
+	cr_assert_str_eq(res.err, "minivmm: MINIVMM_CREATE_VM: VT-x is in use by another hypervisor (e.g. kvm_intel: stop its VMs or 'rmmod kvm_intel', then retry); see the kernel log\n");
+}
+
+/* SIGINT/SIGTERM while the guest runs: stopped as on --timeout, 128 + N. */
+static void stop_by_signal(int sig, int want_status, const char *name)
+{
+	char *env[] = { env_preload, env_dev, env_log, env_run,
+			ASAN_PRELOAD_OK, NULL };
+	char *argv[] = { (char *)minivmm_bin(), "-d", dev, "run", "--stats",
+			 flat, NULL };
+	char want[64];
+
+	snprintf(env_run, sizeof(env_run),
+		 "MINIVMM_FAKE_RUN=out:0x80:1:0 block");
+	/* The handlers are in place before the first RUN is logged. */
+	cr_assert_eq(run_prog_signal(argv, env, sig, log_path, "RUN 1: exit",
+				     &res), 0);
+	cr_assert(WIFEXITED(res.wstatus), "killed by the signal: %#x",
+		  res.wstatus);
+	cr_assert_eq(WEXITSTATUS(res.wstatus), want_status, "%s", res.err);
+	snprintf(want, sizeof(want), "minivmm: %s: guest stopped after 1 exits\n",
+		 name);
+	cr_assert_not_null(strstr(res.err, want), "%s", res.err);
+	/* --stats still asked for, after the stop message, as on a timeout */
+	cr_assert_not_null(strstr(strstr(res.err, want), "\nminivmm: stats: "),
+			   "%s", res.err);
+}
+
+Test(fake_run, sigint_stops_the_guest)
+{
+	stop_by_signal(SIGINT, VMM_EXIT_SIGINT, "SIGINT");
+	cr_assert_eq(VMM_EXIT_SIGINT, 130);
+}
+
+Test(fake_run, sigterm_stops_the_guest)
+{
+	stop_by_signal(SIGTERM, VMM_EXIT_SIGTERM, "SIGTERM");
+	cr_assert_eq(VMM_EXIT_SIGTERM, 143);
 }
 
 Test(fake_run, vm_ioctls_run_without_privileges)
@@ -304,4 +353,43 @@ Test(fake_run, vm_ioctls_run_without_privileges)
 	if (geteuid() != 0)
 		cr_skip_test("not root: nothing to drop");
 	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", elf), 0, "%s", res.err);
+}
+
+/*
+ * Under sudo minivmm becomes the caller once the device is open, so the
+ * image is opened with the caller's rights: `sudo minivmm run
+ * /etc/shadow` must not read a root-only file.
+ */
+Test(fake_run, sudo_runs_as_the_caller)
+{
+	if (geteuid() != 0)
+		cr_skip_test("not root: no sudo to undo");
+	cr_assert_eq(chmod(log_path, 0666), 0);
+	cr_assert_eq(chmod(flat, 0644), 0);
+	cr_assert_eq(RUN("SUDO_UID=65534", "out:0xf4:1:0", flat), 0, "%s",
+		     res.err);
+	expect_log("CREATE_VM", "uid=65534 gid=65534");
+	cr_assert_eq(RUN("SUDO_UID=65534", "out:0xf4:1:0", "--user", "0",
+			 flat), 0, "%s", res.err);
+	expect_log("CREATE_VM", "uid=0 gid=0");
+
+	/* Root-only now: root may, the sudo caller may not. */
+	cr_assert_eq(chmod(flat, 0600), 0);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", flat), 0, "%s", res.err);
+	expect_log("CREATE_VM", "uid=0 gid=0");
+	cr_assert_eq(RUN("SUDO_UID=65534", "out:0xf4:1:0", flat),
+		     VMM_EXIT_BAD_IMAGE);
+	cr_assert_not_null(strstr(res.err, strerror(EACCES)), "%s", res.err);
+	cr_assert_eq(truncate(log_path, 0), 0);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", "--user", "nobody", flat),
+		     VMM_EXIT_BAD_IMAGE);
+	cr_assert_not_null(strstr(res.err, strerror(EACCES)), "%s", res.err);
+	cr_assert_str_empty(log_text, "no VM for an image it could not open");
+}
+
+Test(fake_run, user_unknown_is_a_usage_error)
+{
+	cr_assert_eq(RUN(NULL, "", "--user", "no-such-user-here", flat),
+		     VMM_EXIT_USAGE);
+	cr_assert_str_eq(res.err, "minivmm: --user 'no-such-user-here': no such user\n");
 }

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uapi/minivmm.h"
@@ -81,7 +82,9 @@ int fake_create_vm(void)
 		return -1;
 	}
 	vm_fd = memfd_create("fake-minivmm-vm", MFD_CLOEXEC);
-	fake_log("CREATE_VM");
+	/* Who minivmm is by now: the user it switched to, if any. */
+	fake_log("CREATE_VM uid=%u gid=%u", (unsigned int)getuid(),
+		 (unsigned int)getgid());
 	return vm_fd;
 }
 
@@ -268,8 +271,13 @@ static int fake_next_exit(void)
 		run->exit_reason = num(&save);
 	} else if (!strcmp(kind, "block")) {
 		run->exit_reason = MINIVMM_EXIT_INTR;
-		if (!run->immediate_exit)
-			pause();
+		/*
+		 * Polled rather than pause(): a signal landing between the
+		 * check and pause() would be lost and block forever.
+		 */
+		while (!run->immediate_exit)
+			if (nanosleep(&(struct timespec){ 0, 1000000 }, NULL))
+				break;	/* EINTR: some other signal */
 		errno = EINTR;
 		return -1;
 	} else {
