@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,12 @@ static char *slurp(FILE *f)
 
 int run_prog(char *const argv[], char *const envp[], struct run_result *r)
 {
+	return run_prog_timeout(argv, envp, 0, r);
+}
+
+int run_prog_timeout(char *const argv[], char *const envp[],
+		     unsigned int secs, struct run_result *r)
+{
 	FILE *out = tmpfile(), *err = tmpfile();
 	pid_t pid;
 	int ret = 0;
@@ -82,13 +89,15 @@ int run_prog(char *const argv[], char *const envp[], struct run_result *r)
 	if (pid == 0) {
 		dup2(fileno(out), STDOUT_FILENO);
 		dup2(fileno(err), STDERR_FILENO);
+		/* Kept across execve(): a hang dies of SIGALRM. */
+		alarm(secs);
 		if (envp)
 			execve(argv[0], argv, envp);
 		else
 			execv(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &r->wstatus, 0) < 0) {
+	if (wait4(pid, &r->wstatus, 0, &r->rusage) < 0) {
 		ret = -errno;
 		goto close;
 	}
@@ -296,9 +305,20 @@ void make_test_elf(struct test_elf *e)
 	memcpy(e->data, "DATA1234", 8);
 }
 
+/* mkstemps() of @path, whose XXXXXX may be followed by a suffix (".bin"). */
+int mkstemp_suffix(char *path)
+{
+	const char *x = strstr(path, "XXXXXX"), *next;
+
+	cr_assert_not_null(x, "no XXXXXX in %s", path);
+	while ((next = strstr(x + 1, "XXXXXX")))
+		x = next;
+	return mkstemps(path, strlen(x + 6));
+}
+
 void write_tmpfile(char *path, const void *data, size_t len)
 {
-	int fd = mkstemp(path);
+	int fd = mkstemp_suffix(path);
 
 	cr_assert_geq(fd, 0, "mkstemp(%s)", path);
 	cr_assert_eq(write(fd, data, len), (ssize_t)len);
