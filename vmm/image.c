@@ -5,8 +5,8 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,52 +28,83 @@ image_error(FILE *err, const struct image *img, const char *fmt, ...)
 	return VMM_EXIT_BAD_IMAGE;
 }
 
+/* What a file that is not a regular file is, for "PATH: is a FIFO". */
+static const char *image_file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "an unknown kind of file";
+}
+
+static int image_refuse_file_type(const struct image *img, mode_t mode,
+				  FILE *err)
+{
+	return image_error(err, img, "is %s, not a regular file",
+			   image_file_type(mode));
+}
+
+/*
+ * open(2) fails on a socket with ENXIO ("No such device or address"):
+ * say what the path is instead, if stat(2) can tell.
+ */
+static int image_open_error(const struct image *img, int open_errno,
+			    FILE *err)
+{
+	struct stat st;
+
+	if (!stat(img->path, &st) && !S_ISREG(st.st_mode))
+		return image_refuse_file_type(img, st.st_mode, err);
+	return image_error(err, img, "cannot open: %s", strerror(open_errno));
+}
+
 int image_read(const char *path, struct image *img, FILE *err)
 {
 	struct stat st;
-	size_t done = 0;
-	ssize_t n;
-	int fd;
+	void *data;
+	int fd, ret = 0;
 
 	*img = (struct image) { .path = path };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading otherwise waits for a
+	 * writer, forever. O_NOCTTY: a terminal must not become ours. We
+	 * only mmap the fd, never read it, so O_NONBLOCK can stay.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return image_error(err, img, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return image_error(err, img, "not a regular file");
+		return image_open_error(img, errno, err);
+	if (fstat(fd, &st) < 0)
+		ret = image_error(err, img, "cannot stat: %s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		ret = image_refuse_file_type(img, st.st_mode, err);
+	else if (!st.st_size)
+		ret = image_error(err, img, "empty image");
+	if (ret)
+		goto out;
+	/* Private and read-only: the loaders copy out of it, nothing more. */
+	data = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (data == MAP_FAILED) {
+		ret = image_error(err, img, "cannot map: %s", strerror(errno));
+		goto out;
 	}
-	if (!st.st_size) {
-		close(fd);
-		return image_error(err, img, "empty image");
-	}
-	img->data = malloc(st.st_size);
-	if (!img->data) {
-		close(fd);
-		return image_error(err, img, "cannot read: %s", strerror(ENOMEM));
-	}
-	while (done < (size_t)st.st_size) {
-		n = read(fd, (char *)img->data + done, st.st_size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			close(fd);
-			image_free(img);
-			return image_error(err, img, "cannot read: %s",
-					   strerror(e));
-		}
-		done += n;
-	}
+	img->data = data;
+	img->size = st.st_size;
+out:
 	close(fd);
-	img->size = done;
-	return 0;
+	return ret;
 }
 
 void image_free(struct image *img)
 {
-	free(img->data);
+	if (img->data)
+		munmap((void *)img->data, img->size);
 	img->data = NULL;
 	img->size = 0;
 }
@@ -155,7 +186,7 @@ int image_load_elf(const struct image *img, const struct guest_mem *mem,
 	*info = (struct image_info) { .kind = IMAGE_ELF, .start = ~0ull };
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return image_error(err, img, "libelf: %s", elf_errmsg(-1));
-	e = elf_memory(img->data, img->size);
+	e = elf_memory((char *)img->data, img->size);
 	if (!e)
 		return image_error(err, img, "bad ELF: %s", elf_errmsg(-1));
 
@@ -202,6 +233,10 @@ out:
 	return ret;
 }
 
+/*
+ * The size is checked before a byte is copied: a sparse file of a GiB is
+ * refused without reading it.
+ */
 int image_load_flat(const struct image *img, __u64 load_addr,
 		    const struct guest_mem *mem, struct image_info *info,
 		    FILE *err)

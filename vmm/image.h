@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest images: read one, tell ELF64 from flat binaries by its bytes, and
+ * Guest images: map one, tell ELF64 from flat binaries by its bytes, and
  * load it into guest memory. Errors are one line on @err, and the loaders
  * then return VMM_EXIT_BAD_IMAGE.
  */
@@ -20,7 +20,7 @@ enum image_kind {
 
 struct image {
 	const char *path;	/* for messages */
-	void *data;
+	const void *data;	/* image_read(): a read-only private mapping */
 	size_t size;
 };
 
@@ -32,8 +32,14 @@ struct image_info {
 	unsigned int nr_segments;
 };
 
-/* Read @path whole: 0 or VMM_EXIT_BAD_IMAGE. */
+/*
+ * Map the regular file @path read-only: 0 or VMM_EXIT_BAD_IMAGE. Nothing
+ * is read yet, so a huge sparse file costs no memory until a loader
+ * touches the bytes it copies; a FIFO or device is refused, not opened
+ * for reading.
+ */
 int image_read(const char *path, struct image *img, FILE *err);
+/* Unmap what image_read() mapped. */
 void image_free(struct image *img);
 
 enum image_kind image_kind(const void *data, size_t size);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +66,9 @@ TestSuite(fake_run, .init = setup, .fini = teardown);
 
 #define ASAN_PRELOAD_OK	"ASAN_OPTIONS=verify_asan_link_order=0"
 
+/* A run that takes longer has hung: SIGALRM ends it, and the test fails. */
+#define RUN_HANG_SECS	10
+
 /* Run ./minivmm -d <fake> run @args with the exit script @script. */
 #define RUN(knob, script, ...) ({					\
 	char *env_[] = { env_preload, env_dev, env_log, env_run,	\
@@ -72,7 +76,7 @@ TestSuite(fake_run, .init = setup, .fini = teardown);
 	char *argv_[] = { (char *)minivmm_bin(), "-d", dev, "run",	\
 			  __VA_ARGS__, NULL };				\
 	snprintf(env_run, sizeof(env_run), "MINIVMM_FAKE_RUN=%s", script); \
-	cr_assert_eq(run_prog(argv_, env_, &res), 0);			\
+	cr_assert_eq(run_prog_timeout(argv_, env_, RUN_HANG_SECS, &res), 0); \
 	cr_assert(WIFEXITED(res.wstatus), "died: %#x", res.wstatus);	\
 	free(log_text);							\
 	log_text = slurp_path(log_path);				\
@@ -304,4 +308,84 @@ Test(fake_run, vm_ioctls_run_without_privileges)
 	if (geteuid() != 0)
 		cr_skip_test("not root: nothing to drop");
 	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", elf), 0, "%s", res.err);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The image was refused before a VM was made: status 10 and @want. */
+static void expect_refused(int status, const char *want)
+{
+	cr_assert_eq(status, VMM_EXIT_BAD_IMAGE, "%s", res.err);
+	cr_assert_str_eq(res.err, want);
+	cr_assert_null(strstr(log_text, "CREATE_VM"), "%s", log_text);
+}
+
+/* open(2) of a FIFO used to wait for a writer: forever. */
+Test(fake_run, fifo_refused_promptly)
+{
+	char dir[] = "/tmp/minivmm-fifo-XXXXXX", fifo[64], want[128];
+	struct timespec t0;
+	int status;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/guest.bin", dir);
+	cr_assert_eq(mkfifo(fifo, 0666), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = RUN(NULL, "", fifo);
+	unlink(fifo);
+	rmdir(dir);
+	cr_assert_lt(seconds_since(&t0), 5);
+	snprintf(want, sizeof(want), "minivmm: %s: is a FIFO, not a regular file\n",
+		 fifo);
+	expect_refused(status, want);
+}
+
+#define SPARSE_SIZE	(1ll << 30)
+/* minivmm's own high-water mark, far below the GiB a full read costs. */
+#define MAX_RSS_KIB	(64 << 10)
+
+/* A 1 GiB sparse flat image: it was read whole (1 GiB, 5 s) to be refused. */
+Test(fake_run, sparse_flat_refused_by_its_size)
+{
+	char big[] = "/tmp/minivmm-sparse-XXXXXX.bin";
+	int fd = mkstemp_suffix(big);
+	struct timespec t0;
+	int status;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, SPARSE_SIZE), 0);
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = RUN(NULL, "", big);
+	unlink(big);
+	cr_assert_lt(seconds_since(&t0), 5);
+	cr_assert_eq(status, VMM_EXIT_BAD_IMAGE, "%s", res.err);
+	cr_assert_not_null(strstr(res.err, ": 1073741824 bytes at 0x10000 do not fit in 65536 KiB of guest memory\n"),
+			   "%s", res.err);
+	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
+		     res.rusage.ru_maxrss);
+}
+
+/* An ELF of 1 GiB (debug sections, say) with small segments runs. */
+Test(fake_run, sparse_elf_with_small_segments_runs)
+{
+	char big[] = "/tmp/minivmm-sparse-XXXXXX.elf";
+	struct test_elf e;
+	int status;
+
+	make_test_elf(&e);
+	write_tmpfile(big, &e, sizeof(e));
+	cr_assert_eq(truncate(big, SPARSE_SIZE), 0);
+	status = RUN(NULL, "hlt", big);
+	unlink(big);
+	cr_assert_eq(status, VMM_EXIT_GUEST_HLT, "%s", res.err);
+	expect_log("CODE", "gpa=0x100004 bytes=9495969798999a9b");
+	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
+		     res.rusage.ru_maxrss);
 }

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Guest image loading: ELF64 (built here, in memory) and flat binaries. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <criterion/criterion.h>
 
@@ -252,12 +257,13 @@ Test(image, flat_rejects_too_big)
 {
 	struct image img = { .path = "big.bin", .size = MEM_SIZE };
 	struct image_info info;
+	void *buf = calloc(1, img.size);
 	char *msg;
 
-	img.data = calloc(1, img.size);
+	img.data = buf;
 	cr_assert_eq(image_load_flat(&img, 0x10000, &mem, &info, errb.f),
 		     VMM_EXIT_BAD_IMAGE);
-	free(img.data);
+	free(buf);
 	msg = membuf_str(&errb);
 	cr_assert_str_eq(msg, "minivmm: big.bin: 2097152 bytes at 0x10000 do not fit in 2048 KiB of guest memory\n");
 	free(msg);
@@ -288,7 +294,108 @@ Test(image, read_file)
 		snprintf(want, sizeof(want), "minivmm: %s: empty image\n", path);
 		cr_assert(starts_with(msg, want), "%s", msg);
 		cr_assert_not_null(strstr(msg, ": cannot open: No such file or directory\n"), "%s", msg);
-		cr_assert_not_null(strstr(msg, "minivmm: /: not a regular file\n"), "%s", msg);
+		cr_assert_not_null(strstr(msg, "minivmm: /: is a directory, not a regular file\n"), "%s", msg);
 		free(msg);
 	}
+}
+
+/* A FIFO without a writer: open(2) for reading used to wait for one. */
+Test(image, read_refuses_fifo_without_blocking, .timeout = 10)
+{
+	char dir[] = "/tmp/minivmm-fifo-XXXXXX", path[64], want[160];
+	struct image img;
+	char *msg;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/guest.bin", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(image_read(path, &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	unlink(path);
+	rmdir(dir);
+	msg = membuf_str(&errb);
+	snprintf(want, sizeof(want), "minivmm: %s: is a FIFO, not a regular file\n",
+		 path);
+	cr_assert_str_eq(msg, want);
+	free(msg);
+}
+
+Test(image, read_names_what_is_not_a_file)
+{
+	char dir[] = "/tmp/minivmm-sock-XXXXXX";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct image img;
+	char *msg, want[160];
+	int fd;
+
+	cr_assert_eq(image_read("/dev/null", &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/s", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	cr_assert_eq(image_read(sun.sun_path, &img, errb.f), VMM_EXIT_BAD_IMAGE);
+	close(fd);
+	unlink(sun.sun_path);
+	rmdir(dir);
+	msg = membuf_str(&errb);
+	snprintf(want, sizeof(want),
+		 "minivmm: /dev/null: is a character device, not a regular file\n"
+		 "minivmm: %s: is a socket, not a regular file\n", sun.sun_path);
+	cr_assert_str_eq(msg, want);
+	free(msg);
+}
+
+static long maxrss_kib(void)
+{
+	struct rusage ru;
+
+	cr_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+/* A sparse file of 1 GiB: refused by its size, without reading it. */
+Test(image, sparse_flat_not_read)
+{
+	char path[] = "/tmp/minivmm-sparse-XXXXXX.bin";
+	int fd = mkstemp_suffix(path);
+	long rss0 = maxrss_kib();
+	struct image_info info;
+	struct image img;
+	char *msg;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, 1ll << 30), 0);
+	close(fd);
+	cr_assert_eq(image_read(path, &img, errb.f), 0);
+	unlink(path);
+	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	image_free(&img);
+	cr_assert_lt(maxrss_kib() - rss0, 16 << 10, "max RSS grew by %ld KiB",
+		     maxrss_kib() - rss0);
+	msg = membuf_str(&errb);
+	cr_assert_not_null(strstr(msg, ": 1073741824 bytes at 0x10000 do not fit in 2048 KiB of guest memory\n"),
+			   "%s", msg);
+	free(msg);
+}
+
+/* Debug sections and the like: only the PT_LOAD bytes are read. */
+Test(image, sparse_elf_loads_its_segments_only)
+{
+	char path[] = "/tmp/minivmm-sparse-XXXXXX.elf";
+	long rss0 = maxrss_kib();
+	struct image_info info;
+	struct test_elf e;
+	struct image img;
+
+	make_test_elf(&e);
+	write_tmpfile(path, &e, sizeof(e));
+	cr_assert_eq(truncate(path, 1ll << 30), 0);
+	cr_assert_eq(image_read(path, &img, errb.f), 0);
+	unlink(path);
+	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f), 0);
+	image_free(&img);
+	cr_assert_eq(info.nr_segments, 2);
+	cr_assert_arr_eq((__u8 *)mem.host + 0x101000, "DATA1234", 8);
+	cr_assert_lt(maxrss_kib() - rss0, 16 << 10, "max RSS grew by %ld KiB",
+		     maxrss_kib() - rss0);
 }
