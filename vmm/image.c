@@ -2,8 +2,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -120,8 +118,106 @@ const char *image_kind_name(enum image_kind kind)
 	return kind == IMAGE_ELF ? "ELF64, long mode" : "flat, real mode";
 }
 
+/* A few e_machine values people hand us by mistake; NULL for the rest. */
+static const char *image_elf_machine_name(unsigned int machine)
+{
+	switch (machine) {
+	case EM_386:
+		return "i386";
+	case EM_ARM:
+		return "32-bit Arm";
+	case EM_AARCH64:
+		return "AArch64";
+	case EM_PPC64:
+		return "64-bit PowerPC";
+	case EM_S390:
+		return "s390";
+	case EM_RISCV:
+		return "RISC-V";
+	case EM_MIPS:
+		return "MIPS";
+	default:
+		return NULL;
+	}
+}
+
+/* e_ident, before anything else: whose layout the rest of the header has. */
+static int image_check_elf_ident(const struct image *img, FILE *err)
+{
+	const unsigned char *ident = img->data;
+
+	if (img->size < EI_NIDENT)
+		return image_error(err, img, "truncated: %zu bytes, shorter than the %u-byte ELF identification",
+				   img->size, EI_NIDENT);
+	if (ident[EI_CLASS] == ELFCLASS32)
+		return image_error(err, img, "a 32-bit ELF: only ELF64 images are supported");
+	if (ident[EI_CLASS] != ELFCLASS64)
+		return image_error(err, img, "bad ELF class %u (EI_CLASS): only ELF64 images are supported",
+				   ident[EI_CLASS]);
+	if (ident[EI_DATA] == ELFDATA2MSB)
+		return image_error(err, img, "a big-endian ELF: x86-64 images are little-endian");
+	if (ident[EI_DATA] != ELFDATA2LSB)
+		return image_error(err, img, "bad ELF data encoding %u (EI_DATA): x86-64 images are little-endian",
+				   ident[EI_DATA]);
+	if (ident[EI_VERSION] != EV_CURRENT)
+		return image_error(err, img, "bad ELF version %u (EI_VERSION), want %u",
+				   ident[EI_VERSION], EV_CURRENT);
+	return 0;
+}
+
+/* After image_check_elf_ident(): machine, type and program header table. */
+static int image_check_elf_ehdr(const struct image *img, const Elf64_Ehdr *eh,
+				FILE *err)
+{
+	const char *machine = image_elf_machine_name(eh->e_machine);
+	unsigned long long phsize;
+
+	if (eh->e_machine != EM_X86_64)
+		return image_error(err, img, "not an x86-64 ELF: machine %u%s%s%s",
+				   eh->e_machine, machine ? " (" : "",
+				   machine ?: "", machine ? ")" : "");
+	if (eh->e_type != ET_EXEC)
+		return image_error(err, img, "not a fixed-address executable (ELF type %u, want ET_EXEC): link it static, without -pie",
+				   eh->e_type);
+	if (eh->e_phnum == PN_XNUM)
+		return image_error(err, img, "more than %u program headers (e_phnum is PN_XNUM): not supported",
+				   PN_XNUM - 1);
+	if (!eh->e_phnum)
+		return 0;	/* "no loadable segment" says it better */
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return image_error(err, img, "bad program header size %u (e_phentsize), want %zu",
+				   eh->e_phentsize, sizeof(Elf64_Phdr));
+	phsize = (unsigned long long)eh->e_phnum * eh->e_phentsize;
+	if (eh->e_phoff > img->size || phsize > img->size - eh->e_phoff)
+		return image_error(err, img, "truncated: program headers at offset %llu..%llu but the file has %zu bytes",
+				   (unsigned long long)eh->e_phoff,
+				   (unsigned long long)eh->e_phoff + phsize - 1,
+				   img->size);
+	return 0;
+}
+
+/*
+ * The ELF header, on the raw bytes: everything the loader relies on, so
+ * that a truncated, 32-bit, big-endian or foreign file gets its own
+ * reason rather than a confusing one from further down.
+ */
+static int image_check_elf_header(const struct image *img, FILE *err)
+{
+	Elf64_Ehdr eh;
+	int ret;
+
+	ret = image_check_elf_ident(img, err);
+	if (ret)
+		return ret;
+	if (img->size < sizeof(eh))
+		return image_error(err, img, "truncated: %zu bytes, shorter than the %zu-byte ELF64 header",
+				   img->size, sizeof(eh));
+	memcpy(&eh, img->data, sizeof(eh));
+	return image_check_elf_ehdr(img, &eh, err);
+}
+
 /* Check the PT_LOAD @ph and copy it into @mem. */
-static int image_load_segment(const struct image *img, const GElf_Phdr *ph,
+static int image_load_segment(const struct image *img, const Elf64_Phdr *ph,
 			      unsigned int idx, const struct guest_mem *mem,
 			      FILE *err)
 {
@@ -131,9 +227,12 @@ static int image_load_segment(const struct image *img, const GElf_Phdr *ph,
 		return image_error(err, img, "segment %u: file size %#llx exceeds memory size %#llx",
 				   idx, (unsigned long long)ph->p_filesz,
 				   (unsigned long long)ph->p_memsz);
-	if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
-		return image_error(err, img, "segment %u: data past the end of the file",
-				   idx);
+	if (ph->p_filesz && (ph->p_offset > img->size ||
+			     ph->p_filesz > img->size - ph->p_offset))
+		return image_error(err, img, "truncated: segment %u is at offset %llu..%llu but the file has %zu bytes",
+				   idx, (unsigned long long)ph->p_offset,
+				   (unsigned long long)(ph->p_offset + ph->p_filesz - 1),
+				   img->size);
 	if (ph->p_vaddr != ph->p_paddr)
 		return image_error(err, img, "segment %u: virtual address %#llx != physical %#llx; minivmm identity-maps the first 4 GiB",
 				   idx, (unsigned long long)ph->p_vaddr,
@@ -153,84 +252,59 @@ static int image_load_segment(const struct image *img, const GElf_Phdr *ph,
 	return 0;
 }
 
-/* Validate the ELF header of @e. */
-static int image_check_ehdr(const struct image *img, Elf *e, GElf_Ehdr *eh,
-			    FILE *err)
+/* Account for the loaded segment @ph in @info. */
+static void image_note_segment(struct image_info *info, const Elf64_Phdr *ph)
 {
-	const char *ident = elf_getident(e, NULL);
-
-	if (elf_kind(e) != ELF_K_ELF || !ident || !gelf_getehdr(e, eh))
-		return image_error(err, img, "bad ELF header: %s",
-				   elf_errmsg(-1));
-	if (ident[EI_CLASS] != ELFCLASS64)
-		return image_error(err, img, "a 32-bit ELF: only ELF64 images are supported");
-	if (ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_X86_64)
-		return image_error(err, img, "not an x86-64 ELF (machine %u)",
-				   eh->e_machine);
-	if (eh->e_type != ET_EXEC)
-		return image_error(err, img, "not a fixed-address executable (ELF type %u, want ET_EXEC): link it static, without -pie",
-				   eh->e_type);
-	return 0;
+	info->nr_segments++;
+	if (ph->p_paddr < info->start)
+		info->start = ph->p_paddr;
+	if (ph->p_paddr + ph->p_memsz > info->end)
+		info->end = ph->p_paddr + ph->p_memsz;
 }
 
+static bool image_segment_has(const Elf64_Phdr *ph, __u64 addr)
+{
+	return addr >= ph->p_paddr && addr - ph->p_paddr < ph->p_memsz;
+}
+
+/*
+ * Only the PT_LOAD bytes are read: an ELF bigger than guest memory (debug
+ * sections, say) loads as long as its segments fit.
+ */
 int image_load_elf(const struct image *img, const struct guest_mem *mem,
 		   struct image_info *info, FILE *err)
 {
 	bool entry_ok = false;
-	GElf_Ehdr eh;
-	GElf_Phdr ph;
-	size_t i, phnum;
-	Elf *e;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	unsigned int i;
 	int ret;
 
 	*info = (struct image_info) { .kind = IMAGE_ELF, .start = ~0ull };
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return image_error(err, img, "libelf: %s", elf_errmsg(-1));
-	e = elf_memory((char *)img->data, img->size);
-	if (!e)
-		return image_error(err, img, "bad ELF: %s", elf_errmsg(-1));
-
-	ret = image_check_ehdr(img, e, &eh, err);
+	ret = image_check_elf_header(img, err);
 	if (ret)
-		goto out;
-	if (elf_getphdrnum(e, &phnum)) {
-		ret = image_error(err, img, "bad program headers: %s",
-				  elf_errmsg(-1));
-		goto out;
-	}
-	for (i = 0; i < phnum; i++) {
-		if (!gelf_getphdr(e, i, &ph)) {
-			ret = image_error(err, img, "bad program header %zu: %s",
-					  i, elf_errmsg(-1));
-			goto out;
-		}
+		return ret;
+	memcpy(&eh, img->data, sizeof(eh));
+	for (i = 0; i < eh.e_phnum; i++) {
+		/* e_phoff need not be aligned: copy, do not cast. */
+		memcpy(&ph, (const char *)img->data + eh.e_phoff + i * sizeof(ph),
+		       sizeof(ph));
 		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
 		ret = image_load_segment(img, &ph, i, mem, err);
 		if (ret)
-			goto out;
-		info->nr_segments++;
-		if (ph.p_paddr < info->start)
-			info->start = ph.p_paddr;
-		if (ph.p_paddr + ph.p_memsz > info->end)
-			info->end = ph.p_paddr + ph.p_memsz;
-		if (eh.e_entry >= ph.p_paddr &&
-		    eh.e_entry - ph.p_paddr < ph.p_memsz)
+			return ret;
+		image_note_segment(info, &ph);
+		if (image_segment_has(&ph, eh.e_entry))
 			entry_ok = true;
 	}
-	if (!info->nr_segments) {
-		ret = image_error(err, img, "no loadable segment");
-		goto out;
-	}
-	if (!entry_ok || eh.e_entry >= BOOT_IDENTITY_MAP_END) {
-		ret = image_error(err, img, "entry point %#llx is not in a loaded segment",
-				  (unsigned long long)eh.e_entry);
-		goto out;
-	}
+	if (!info->nr_segments)
+		return image_error(err, img, "no loadable segment");
+	if (!entry_ok || eh.e_entry >= BOOT_IDENTITY_MAP_END)
+		return image_error(err, img, "entry point %#llx is not in a loaded segment",
+				   (unsigned long long)eh.e_entry);
 	info->entry = eh.e_entry;
-out:
-	elf_end(e);
-	return ret;
+	return 0;
 }
 
 /*

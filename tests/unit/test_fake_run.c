@@ -389,3 +389,29 @@ Test(fake_run, sparse_elf_with_small_segments_runs)
 	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
 		     res.rusage.ru_maxrss);
 }
+
+/* They said "machine 15872" and "no loadable segment". */
+Test(fake_run, bad_elf_says_what_is_wrong)
+{
+	char bad[] = "/tmp/minivmm-bad-XXXXXX.elf", want[160];
+	struct test_elf e;
+	int status;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_DATA] = ELFDATA2MSB;
+	write_tmpfile(bad, &e, sizeof(e));
+	status = RUN(NULL, "", bad);
+	unlink(bad);
+	snprintf(want, sizeof(want), "minivmm: %s: a big-endian ELF: x86-64 images are little-endian\n",
+		 bad);
+	expect_refused(status, want);
+
+	make_test_elf(&e);
+	strcpy(bad + strlen(bad) - 10, "XXXXXX.elf");
+	write_tmpfile(bad, &e, 128);
+	status = RUN(NULL, "", bad);
+	unlink(bad);
+	snprintf(want, sizeof(want), "minivmm: %s: truncated: program headers at offset 64..231 but the file has 128 bytes\n",
+		 bad);
+	expect_refused(status, want);
+}

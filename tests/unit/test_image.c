@@ -43,20 +43,35 @@ static struct image as_image(void *data, size_t size)
 	return (struct image) { .path = "test.elf", .data = data, .size = size };
 }
 
-/* Load @e, expect failure and a message containing @want. */
-static void expect_elf_error(struct test_elf *e, const char *want)
+/* The one line on errb must start "minivmm: test.elf: " and contain @want. */
+static void expect_message(const char *want)
 {
-	struct image img = as_image(e, sizeof(*e));
-	struct image_info info;
-	char *msg;
+	char *msg = membuf_str(&errb);
 
-	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f),
-		     VMM_EXIT_BAD_IMAGE);
-	msg = membuf_str(&errb);
 	cr_assert(starts_with(msg, "minivmm: test.elf: "), "%s", msg);
 	cr_assert_not_null(strstr(msg, want), "want '%s' in: %s", want, msg);
 	cr_assert_eq(strchr(msg, '\n'), msg + strlen(msg) - 1, "one line: %s", msg);
 	free(msg);
+	membuf_open(&errb);
+}
+
+/*
+ * Load the first @size bytes of @data, expect failure and a message
+ * containing @want.
+ */
+static void expect_load_error(const void *data, size_t size, const char *want)
+{
+	struct image img = as_image((void *)data, size);
+	struct image_info info;
+
+	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f),
+		     VMM_EXIT_BAD_IMAGE);
+	expect_message(want);
+}
+
+static void expect_elf_error(struct test_elf *e, const char *want)
+{
+	expect_load_error(e, sizeof(*e), want);
 }
 
 Test(image, kind)
@@ -101,7 +116,30 @@ Test(image, elf_rejects_32bit)
 
 	make_test_elf(&e);
 	e.eh.e_ident[EI_CLASS] = ELFCLASS32;
-	expect_elf_error(&e, "only ELF64");
+	expect_elf_error(&e, "a 32-bit ELF: only ELF64 images are supported");
+	e.eh.e_ident[EI_CLASS] = 7;
+	expect_elf_error(&e, "bad ELF class 7 (EI_CLASS)");
+}
+
+/* libelf read it byte-swapped: "not an x86-64 ELF (machine 15872)". */
+Test(image, elf_rejects_big_endian)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_DATA] = ELFDATA2MSB;
+	expect_elf_error(&e, ": a big-endian ELF: x86-64 images are little-endian\n");
+	e.eh.e_ident[EI_DATA] = ELFDATANONE;
+	expect_elf_error(&e, "bad ELF data encoding 0 (EI_DATA)");
+}
+
+Test(image, elf_rejects_bad_version)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_VERSION] = 2;
+	expect_elf_error(&e, ": bad ELF version 2 (EI_VERSION), want 1\n");
 }
 
 Test(image, elf_rejects_other_machine)
@@ -110,7 +148,11 @@ Test(image, elf_rejects_other_machine)
 
 	make_test_elf(&e);
 	e.eh.e_machine = EM_AARCH64;
-	expect_elf_error(&e, "not an x86-64 ELF");
+	expect_elf_error(&e, ": not an x86-64 ELF: machine 183 (AArch64)\n");
+	e.eh.e_machine = EM_386;
+	expect_elf_error(&e, ": not an x86-64 ELF: machine 3 (i386)\n");
+	e.eh.e_machine = 0x1234;
+	expect_elf_error(&e, ": not an x86-64 ELF: machine 4660\n");
 }
 
 Test(image, elf_rejects_pie)
@@ -175,7 +217,67 @@ Test(image, elf_rejects_data_past_file)
 	make_test_elf(&e);
 	e.ph[1].p_filesz = 64;
 	e.ph[1].p_memsz = 64;
-	expect_elf_error(&e, "past the end of the file");
+	expect_elf_error(&e, ": truncated: segment 1 is at offset 248..311 but the file has 256 bytes\n");
+}
+
+/* A file cut short after its first segment's data. */
+Test(image, elf_rejects_truncated_segment)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	expect_load_error(&e, offsetof(struct test_elf, data) + 4,
+			  ": truncated: segment 1 is at offset 248..255 but the file has 252 bytes\n");
+}
+
+/* A file cut inside its program headers: it said "no loadable segment". */
+Test(image, elf_rejects_truncated_program_headers)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	expect_load_error(&e, offsetof(struct test_elf, ph) + 100,
+			  ": truncated: program headers at offset 64..231 but the file has 164 bytes\n");
+	e.eh.e_phoff = 1 << 20;
+	expect_elf_error(&e, ": truncated: program headers at offset 1048576..1048743 but the file has 256 bytes\n");
+	e.eh.e_phoff = ~0ull - 8;
+	expect_elf_error(&e, "truncated: program headers at offset 18446744073709551607..");
+}
+
+Test(image, elf_rejects_bad_phentsize)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_phentsize = sizeof(Elf32_Phdr);
+	expect_elf_error(&e, ": bad program header size 32 (e_phentsize), want 56\n");
+}
+
+Test(image, elf_rejects_pn_xnum)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	e.eh.e_phnum = PN_XNUM;
+	expect_elf_error(&e, "(e_phnum is PN_XNUM): not supported");
+}
+
+/* The segments, not the file, must fit: a big ELF with small segments loads. */
+Test(image, elf_bigger_than_memory_loads)
+{
+	struct {
+		struct test_elf e;
+		__u8 debug[MEM_SIZE];
+	} *big = calloc(1, sizeof(*big));
+	struct image img;
+	struct image_info info;
+
+	cr_assert_not_null(big);
+	make_test_elf(&big->e);
+	img = as_image(big, sizeof(*big));
+	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f), 0);
+	cr_assert_eq(info.entry, 0x100004);
+	free(big);
 }
 
 Test(image, elf_rejects_entry_outside_segments)
@@ -200,13 +302,12 @@ Test(image, elf_rejects_no_load_segment)
 Test(image, elf_rejects_truncated)
 {
 	struct test_elf e;
-	struct image img;
-	struct image_info info;
 
 	make_test_elf(&e);
-	img = as_image(&e, 40);		/* half an ELF header */
-	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f),
-		     VMM_EXIT_BAD_IMAGE);
+	expect_load_error(&e, 40,	/* half an ELF header */
+			  ": truncated: 40 bytes, shorter than the 64-byte ELF64 header\n");
+	expect_load_error(&e, 10,
+			  ": truncated: 10 bytes, shorter than the 16-byte ELF identification\n");
 }
 
 Test(image, flat_default_address)
