@@ -12,6 +12,7 @@
 #include "die.h"
 #include "exit_status.h"
 #include "image.h"
+#include "image_probe.h"
 
 static int __attribute__((format(printf, 3, 4)))
 image_error(FILE *err, const struct image *img, const char *fmt, ...)
@@ -214,6 +215,68 @@ static int image_check_elf_header(const struct image *img, FILE *err)
 				   img->size, sizeof(eh));
 	memcpy(&eh, img->data, sizeof(eh));
 	return image_check_elf_ehdr(img, &eh, err);
+}
+
+/* An ELF64 little-endian x86-64 ET_EXEC: what we run, headers aside. */
+static bool image_elf_is_x86_64_exec(const struct image *img)
+{
+	const unsigned char *ident = img->data;
+	Elf64_Ehdr eh;
+
+	if (img->size < sizeof(eh) || ident[EI_CLASS] != ELFCLASS64 ||
+	    ident[EI_DATA] != ELFDATA2LSB)
+		return false;
+	memcpy(&eh, img->data, sizeof(eh));
+	return eh.e_machine == EM_X86_64 && eh.e_type == ET_EXEC;
+}
+
+/* A Linux bzImage or a Multiboot kernel: refuse it by name. */
+static int image_refuse_kernel(const struct image *img, FILE *err)
+{
+	unsigned int version;
+	size_t offset;
+
+	if (image_probe_bzimage(img->data, img->size, &version))
+		return image_error(err, img, "a Linux bzImage (boot protocol %u.%02u): booting Linux kernels is not supported yet",
+				   version >> 8, version & 0xff);
+	switch (image_probe_multiboot(img->data, img->size, &offset)) {
+	case IMAGE_MULTIBOOT1:
+		return image_error(err, img, "a Multiboot kernel (header at offset %#zx): booting Multiboot kernels is not supported yet",
+				   offset);
+	case IMAGE_MULTIBOOT2:
+		return image_error(err, img, "a Multiboot2 kernel (header at offset %#zx): booting Multiboot2 kernels is not supported yet",
+				   offset);
+	default:
+		return 0;
+	}
+}
+
+static bool image_has_flat_name(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= 4 && !strcmp(path + len - 4, ".bin");
+}
+
+int image_check_format(const struct image *img, bool flat, FILE *err)
+{
+	int ret;
+
+	if (image_kind(img->data, img->size) == IMAGE_ELF) {
+		/* Our own guests may carry a Multiboot header: they run. */
+		if (!image_elf_is_x86_64_exec(img)) {
+			ret = image_refuse_kernel(img, err);
+			if (ret)
+				return ret;
+		}
+		return image_check_elf_header(img, err);
+	}
+	ret = image_refuse_kernel(img, err);
+	if (ret)
+		return ret;
+	if (!flat && !image_has_flat_name(img->path))
+		return image_error(err, img, "not an ELF image; to run it as a raw real-mode binary, name it *.bin or pass --flat");
+	return 0;
 }
 
 /* Check the PT_LOAD @ph and copy it into @mem. */

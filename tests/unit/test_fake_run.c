@@ -22,7 +22,8 @@ static const __u8 flat_code[] = { 0xfa, 0xf4, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90
 
 static char dev[] = "/tmp/minivmm-fake-XXXXXX";
 static char log_path[] = "/tmp/minivmm-fake-log-XXXXXX";
-static char flat[] = "/tmp/minivmm-flat-XXXXXX";
+/* Named *.bin: minivmm runs no other file that is not ELF without --flat. */
+static char flat[] = "/tmp/minivmm-flat-XXXXXX.bin";
 static char elf[] = "/tmp/minivmm-elf-XXXXXX";
 static char env_preload[256], env_dev[64], env_log[64], env_run[512];
 static struct run_result res;
@@ -264,7 +265,7 @@ Test(fake_run, load_addr_is_for_flat_images)
 
 Test(fake_run, image_too_big_for_memory)
 {
-	char big[] = "/tmp/minivmm-big-XXXXXX";
+	char big[] = "/tmp/minivmm-big-XXXXXX.bin";
 	size_t len = 1 << 20;
 	void *zeros = calloc(1, len);
 
@@ -388,6 +389,74 @@ Test(fake_run, sparse_elf_with_small_segments_runs)
 	expect_log("CODE", "gpa=0x100004 bytes=9495969798999a9b");
 	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
 		     res.rusage.ru_maxrss);
+}
+
+/* Without .bin or --flat, a file that is not ELF used to run in real mode. */
+Test(fake_run, flat_needs_bin_name_or_flat_option)
+{
+	char raw[] = "/tmp/minivmm-raw-XXXXXX", want[160];
+	int status;
+
+	write_tmpfile(raw, flat_code, sizeof(flat_code));
+	status = RUN(NULL, "out:0xf4:1:5", raw);
+	snprintf(want, sizeof(want), "minivmm: %s: not an ELF image; to run it as a raw real-mode binary, name it *.bin or pass --flat\n",
+		 raw);
+	expect_refused(status, want);
+	status = RUN(NULL, "out:0xf4:1:5", "--flat", raw);
+	unlink(raw);
+	cr_assert_eq(status, 5, "%s", res.err);
+	expect_log("CODE", "gpa=0x10000 bytes=faf4");
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:6", flat), 6, ".bin: %s", res.err);
+}
+
+Test(fake_run, flat_option_is_for_flat_binaries)
+{
+	char want[160];
+
+	cr_assert_eq(RUN(NULL, "", "--flat", elf), VMM_EXIT_USAGE);
+	snprintf(want, sizeof(want), "minivmm: run: --flat is for flat binaries; %s is an ELF image\n",
+		 elf);
+	cr_assert_str_eq(res.err, want);
+	cr_assert_str_empty(log_text);
+}
+
+/* A bzImage's boot sector used to start in real mode, and exit 0. */
+Test(fake_run, bzimage_refused)
+{
+	char bz[] = "/tmp/minivmm-bzImage-XXXXXX", want[160];
+	static __u8 hdr[0x400];
+	int status;
+
+	hdr[0x1fe] = 0x55;
+	hdr[0x1ff] = 0xaa;
+	memcpy(hdr + 0x202, "HdrS", 4);
+	hdr[0x206] = 0x0f;	/* protocol 2.15 */
+	hdr[0x207] = 0x02;
+	write_tmpfile(bz, hdr, sizeof(hdr));
+	snprintf(want, sizeof(want), "minivmm: %s: a Linux bzImage (boot protocol 2.15): booting Linux kernels is not supported yet\n",
+		 bz);
+	expect_refused(RUN(NULL, "out:0xf4:1:0", bz), want);
+	/* Asked to run it flat: it is still no real-mode program. */
+	status = RUN(NULL, "out:0xf4:1:0", "--flat", bz);
+	unlink(bz);
+	expect_refused(status, want);
+}
+
+Test(fake_run, multiboot_refused)
+{
+	char mb[] = "/tmp/minivmm-mb-XXXXXX.bin", want[160];
+	static __u32 k[0x400];
+	int status;
+
+	k[0x100] = 0x1badb002u;
+	k[0x101] = 0x10003;
+	k[0x102] = -(k[0x100] + k[0x101]);
+	write_tmpfile(mb, k, sizeof(k));
+	status = RUN(NULL, "out:0xf4:1:0", mb);
+	unlink(mb);
+	snprintf(want, sizeof(want), "minivmm: %s: a Multiboot kernel (header at offset 0x400): booting Multiboot kernels is not supported yet\n",
+		 mb);
+	expect_refused(status, want);
 }
 
 /* They said "machine 15872" and "no loadable segment". */

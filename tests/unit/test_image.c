@@ -57,7 +57,7 @@ static void expect_message(const char *want)
 
 /*
  * Load the first @size bytes of @data, expect failure and a message
- * containing @want.
+ * containing @want; image_check_format() must say the same.
  */
 static void expect_load_error(const void *data, size_t size, const char *want)
 {
@@ -72,6 +72,33 @@ static void expect_load_error(const void *data, size_t size, const char *want)
 static void expect_elf_error(struct test_elf *e, const char *want)
 {
 	expect_load_error(e, sizeof(*e), want);
+}
+
+/* image_check_format() of @size bytes named @path refuses them with @want. */
+static void expect_format_error(const void *data, size_t size,
+				const char *path, bool flat, const char *want)
+{
+	struct image img = { .path = path, .data = data, .size = size };
+	char *msg;
+
+	cr_assert_eq(image_check_format(&img, flat, errb.f), VMM_EXIT_BAD_IMAGE);
+	msg = membuf_str(&errb);
+	cr_assert_str_eq(msg, want);
+	free(msg);
+	membuf_open(&errb);
+}
+
+static void expect_format_ok(const void *data, size_t size, const char *path,
+			     bool flat)
+{
+	struct image img = { .path = path, .data = data, .size = size };
+	char *msg;
+
+	cr_assert_eq(image_check_format(&img, flat, errb.f), 0);
+	msg = membuf_str(&errb);
+	cr_assert_str_empty(msg);
+	free(msg);
+	membuf_open(&errb);
 }
 
 Test(image, kind)
@@ -468,6 +495,7 @@ Test(image, sparse_flat_not_read)
 	close(fd);
 	cr_assert_eq(image_read(path, &img, errb.f), 0);
 	unlink(path);
+	cr_assert_eq(image_check_format(&img, false, errb.f), 0);
 	cr_assert_eq(image_load(&img, BOOT_FLAT_LOAD_ADDR, &mem, &info, errb.f),
 		     VMM_EXIT_BAD_IMAGE);
 	image_free(&img);
@@ -493,10 +521,158 @@ Test(image, sparse_elf_loads_its_segments_only)
 	cr_assert_eq(truncate(path, 1ll << 30), 0);
 	cr_assert_eq(image_read(path, &img, errb.f), 0);
 	unlink(path);
+	cr_assert_eq(image_check_format(&img, false, errb.f), 0);
 	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f), 0);
 	image_free(&img);
 	cr_assert_eq(info.nr_segments, 2);
 	cr_assert_arr_eq((__u8 *)mem.host + 0x101000, "DATA1234", 8);
 	cr_assert_lt(maxrss_kib() - rss0, 16 << 10, "max RSS grew by %ld KiB",
 		     maxrss_kib() - rss0);
+}
+
+Test(image, flat_needs_bin_name_or_flat)
+{
+	static const __u8 code[] = { 0xfa, 0xf4 };
+
+	expect_format_error(code, sizeof(code), "guest", false,
+			    "minivmm: guest: not an ELF image; to run it as a raw real-mode binary, name it *.bin or pass --flat\n");
+	expect_format_error(code, sizeof(code), "guest.bin.gz", false,
+			    "minivmm: guest.bin.gz: not an ELF image; to run it as a raw real-mode binary, name it *.bin or pass --flat\n");
+	expect_format_ok(code, sizeof(code), "guest.bin", false);
+	expect_format_ok(code, sizeof(code), "/tmp/x.bin", false);
+	expect_format_ok(code, sizeof(code), "guest", true);
+	expect_format_ok(code, sizeof(code), "guest.img", true);
+}
+
+Test(image, elf_format_checked)
+{
+	struct test_elf e;
+
+	make_test_elf(&e);
+	expect_format_ok(&e, sizeof(e), "guest", false);
+	expect_format_ok(&e, sizeof(e), "guest.bin", false);
+	e.eh.e_ident[EI_DATA] = ELFDATA2MSB;
+	expect_format_error(&e, sizeof(e), "guest.bin", false,
+			    "minivmm: guest.bin: a big-endian ELF: x86-64 images are little-endian\n");
+	make_test_elf(&e);
+	expect_format_error(&e, 100, "g", false,
+			    "minivmm: g: truncated: program headers at offset 64..231 but the file has 100 bytes\n");
+}
+
+/* The real-mode kernel header of Linux/x86, as a bzImage starts. */
+static void make_bzimage(__u8 *p, size_t size, unsigned int version)
+{
+	memset(p, 0, size);
+	p[0x1fe] = 0x55;
+	p[0x1ff] = 0xaa;
+	memcpy(p + 0x202, "HdrS", 4);
+	p[0x206] = version & 0xff;
+	p[0x207] = version >> 8;
+}
+
+Test(image, refuses_bzimage)
+{
+	static __u8 bz[0x1000];
+
+	make_bzimage(bz, sizeof(bz), 0x020f);
+	expect_format_error(bz, sizeof(bz), "bzImage", false,
+			    "minivmm: bzImage: a Linux bzImage (boot protocol 2.15): booting Linux kernels is not supported yet\n");
+	/* Named *.bin or forced flat, it is still no real-mode program. */
+	make_bzimage(bz, sizeof(bz), 0x0205);
+	expect_format_error(bz, sizeof(bz), "vmlinuz.bin", true,
+			    "minivmm: vmlinuz.bin: a Linux bzImage (boot protocol 2.05): booting Linux kernels is not supported yet\n");
+	/* A boot sector alone (no "HdrS") is a flat binary like any other. */
+	bz[0x202] = 'h';
+	expect_format_ok(bz, sizeof(bz), "boot.bin", false);
+	expect_format_ok(bz, 0x206, "short.bin", false);
+}
+
+/* Put a Multiboot (1) header at @off of @p: magic, flags, checksum. */
+static void put_mb1(__u8 *p, size_t off, __u32 flags)
+{
+	__u32 h[3] = { 0x1badb002u, flags, -(0x1badb002u + flags) };
+
+	memcpy(p + off, h, sizeof(h));
+}
+
+/* A Multiboot2 header: magic, architecture (0: i386), length, checksum. */
+static void put_mb2(__u8 *p, size_t off)
+{
+	__u32 h[4] = { 0xe85250d6u, 0, 24, -(0xe85250d6u + 24) };
+
+	memcpy(p + off, h, sizeof(h));
+}
+
+Test(image, refuses_multiboot)
+{
+	static __u8 k[0x9000];
+
+	put_mb1(k, 0x1000, 0x10003);
+	expect_format_error(k, sizeof(k), "kernel.bin", false,
+			    "minivmm: kernel.bin: a Multiboot kernel (header at offset 0x1000): booting Multiboot kernels is not supported yet\n");
+	expect_format_error(k, sizeof(k), "kernel", true,
+			    "minivmm: kernel: a Multiboot kernel (header at offset 0x1000): booting Multiboot kernels is not supported yet\n");
+
+	memset(k, 0, sizeof(k));
+	put_mb2(k, 0x7ff0);
+	expect_format_error(k, sizeof(k), "kernel.bin", false,
+			    "minivmm: kernel.bin: a Multiboot2 kernel (header at offset 0x7ff0): booting Multiboot2 kernels is not supported yet\n");
+}
+
+/* Where a loader would not look, or with a bad checksum: no header. */
+Test(image, multiboot_lookalikes_are_flat)
+{
+	static __u8 k[0x9000];
+
+	put_mb1(k, 0x2000, 0);		/* past the first 8 KiB */
+	put_mb1(k, 0x102, 0);		/* not 4-aligned */
+	put_mb2(k, 0x8000);		/* past the first 32 KiB */
+	put_mb2(k, 0x7ff8);		/* runs past 32 KiB */
+	put_mb2(k, 0x204);		/* not 8-aligned */
+	put_mb1(k, 0x1ff8, 0);		/* runs past 8 KiB */
+	expect_format_ok(k, sizeof(k), "flat.bin", false);
+	put_mb1(k, 0x400, 0);
+	k[0x404] = 1;			/* flags no longer match the checksum */
+	expect_format_ok(k, sizeof(k), "flat.bin", false);
+	put_mb1(k, 0x400, 0);
+	expect_format_ok(k, 0x40b, "flat.bin", false);	/* cut by the end */
+	expect_format_error(k, 0x40c, "flat.bin", false,
+			    "minivmm: flat.bin: a Multiboot kernel (header at offset 0x400): booting Multiboot kernels is not supported yet\n");
+}
+
+/* A 32-bit ELF with a Multiboot header: say what it is, not "32-bit". */
+Test(image, refuses_multiboot_elf32)
+{
+	struct {
+		struct test_elf e;
+		__u8 mb[12];
+	} k;
+
+	make_test_elf(&k.e);
+	k.e.eh.e_ident[EI_CLASS] = ELFCLASS32;
+	k.e.eh.e_machine = EM_386;
+	put_mb1((__u8 *)&k, offsetof(typeof(k), mb), 3);
+	expect_format_error(&k, sizeof(k), "kernel.elf", false,
+			    "minivmm: kernel.elf: a Multiboot kernel (header at offset 0x100): booting Multiboot kernels is not supported yet\n");
+}
+
+/* Our own x86-64 guests may carry a Multiboot header: they still run. */
+Test(image, runs_multiboot_elf64)
+{
+	struct {
+		struct test_elf e;
+		__u8 mb[16];
+	} k;
+	struct image img = as_image(&k, sizeof(k));
+	struct image_info info;
+
+	make_test_elf(&k.e);
+	put_mb2((__u8 *)&k, offsetof(typeof(k), mb));
+	expect_format_ok(&k, sizeof(k), "guest.elf", false);
+	cr_assert_eq(image_load(&img, 0, &mem, &info, errb.f), 0);
+	cr_assert_eq(info.entry, 0x100004);
+	/* Not ours after all (another machine): the Multiboot message. */
+	k.e.eh.e_machine = EM_386;
+	expect_format_error(&k, sizeof(k), "guest.elf", false,
+			    "minivmm: guest.elf: a Multiboot2 kernel (header at offset 0x100): booting Multiboot2 kernels is not supported yet\n");
 }
