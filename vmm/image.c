@@ -119,6 +119,12 @@ const char *image_kind_name(enum image_kind kind)
 	return kind == IMAGE_ELF ? "ELF64, long mode" : "flat, real mode";
 }
 
+/* The last byte of [@off, @off + @len), @len > 0; saturated, for messages. */
+static unsigned long long image_last_byte(__u64 off, __u64 len)
+{
+	return off + len - 1 < off ? ~0ull : off + len - 1;
+}
+
 /* A few e_machine values people hand us by mistake; NULL for the rest. */
 static const char *image_elf_machine_name(unsigned int machine)
 {
@@ -192,7 +198,7 @@ static int image_check_elf_ehdr(const struct image *img, const Elf64_Ehdr *eh,
 	if (eh->e_phoff > img->size || phsize > img->size - eh->e_phoff)
 		return image_error(err, img, "truncated: program headers at offset %llu..%llu but the file has %zu bytes",
 				   (unsigned long long)eh->e_phoff,
-				   (unsigned long long)eh->e_phoff + phsize - 1,
+				   image_last_byte(eh->e_phoff, phsize),
 				   img->size);
 	return 0;
 }
@@ -294,7 +300,7 @@ static int image_load_segment(const struct image *img, const Elf64_Phdr *ph,
 			     ph->p_filesz > img->size - ph->p_offset))
 		return image_error(err, img, "truncated: segment %u is at offset %llu..%llu but the file has %zu bytes",
 				   idx, (unsigned long long)ph->p_offset,
-				   (unsigned long long)(ph->p_offset + ph->p_filesz - 1),
+				   image_last_byte(ph->p_offset, ph->p_filesz),
 				   img->size);
 	if (ph->p_vaddr != ph->p_paddr)
 		return image_error(err, img, "segment %u: virtual address %#llx != physical %#llx; minivmm identity-maps the first 4 GiB",

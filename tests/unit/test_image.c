@@ -245,6 +245,8 @@ Test(image, elf_rejects_data_past_file)
 	e.ph[1].p_filesz = 64;
 	e.ph[1].p_memsz = 64;
 	expect_elf_error(&e, ": truncated: segment 1 is at offset 248..311 but the file has 256 bytes\n");
+	e.ph[1].p_offset = ~0ull - 1;
+	expect_elf_error(&e, ": truncated: segment 1 is at offset 18446744073709551614..18446744073709551615 but the file has 256 bytes\n");
 }
 
 /* A file cut short after its first segment's data. */
@@ -268,7 +270,7 @@ Test(image, elf_rejects_truncated_program_headers)
 	e.eh.e_phoff = 1 << 20;
 	expect_elf_error(&e, ": truncated: program headers at offset 1048576..1048743 but the file has 256 bytes\n");
 	e.eh.e_phoff = ~0ull - 8;
-	expect_elf_error(&e, "truncated: program headers at offset 18446744073709551607..");
+	expect_elf_error(&e, ": truncated: program headers at offset 18446744073709551607..18446744073709551615 but the file has 256 bytes\n");
 }
 
 Test(image, elf_rejects_bad_phentsize)
