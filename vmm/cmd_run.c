@@ -41,12 +41,17 @@ static int run_load_image(struct vm *vm, const struct run_opts *opts)
 	ret = image_read(opts->image, &img, stderr);
 	if (ret)
 		return ret;
-	if (opts->load_addr_set &&
+	if ((opts->load_addr_set || opts->flat) &&
 	    image_kind(img.data, img.size) == IMAGE_ELF) {
-		fprintf(stderr, VMM_PROG ": run: --load-addr is for flat binaries; %s is an ELF image\n",
-			opts->image);
+		fprintf(stderr, VMM_PROG ": run: %s is for flat binaries; %s is an ELF image\n",
+			opts->flat ? "--flat" : "--load-addr", opts->image);
 		image_free(&img);
 		return VMM_EXIT_USAGE;
+	}
+	ret = image_check_format(&img, opts->flat, stderr);
+	if (ret) {
+		image_free(&img);
+		return ret;
 	}
 	ret = guest_mem_alloc(&vm->mem, opts->mem_size);
 	if (ret)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guest images: read one, tell ELF64 from flat binaries by its bytes, and
- * load it into guest memory. Errors are one line on @err, and the loaders
- * then return VMM_EXIT_BAD_IMAGE.
+ * Guest images: map one, tell ELF64 from flat binaries by its bytes,
+ * refuse what minivmm cannot run, and load it into guest memory. Errors
+ * are one line on @err, and the functions then return VMM_EXIT_BAD_IMAGE.
  */
 #ifndef VMM_IMAGE_H
 #define VMM_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -20,7 +21,7 @@ enum image_kind {
 
 struct image {
 	const char *path;	/* for messages */
-	void *data;
+	const void *data;	/* image_read(): a read-only private mapping */
 	size_t size;
 };
 
@@ -32,12 +33,28 @@ struct image_info {
 	unsigned int nr_segments;
 };
 
-/* Read @path whole: 0 or VMM_EXIT_BAD_IMAGE. */
+/*
+ * Map the regular file @path read-only: 0 or VMM_EXIT_BAD_IMAGE. Nothing
+ * is read yet, so a huge sparse file costs no memory until a loader
+ * touches the bytes it copies; a FIFO or device is refused, not opened
+ * for reading.
+ */
 int image_read(const char *path, struct image *img, FILE *err);
+/* Unmap what image_read() mapped. */
 void image_free(struct image *img);
 
 enum image_kind image_kind(const void *data, size_t size);
 const char *image_kind_name(enum image_kind kind);
+
+/*
+ * Whether `minivmm run` boots @img: an ELF must be ELF64 little-endian
+ * x86-64 ET_EXEC with its program headers inside the file; a Linux
+ * bzImage or a Multiboot kernel is refused by name (an x86-64 ET_EXEC
+ * with a Multiboot header is ours and runs); anything else is a raw flat
+ * binary only when asked for, by @flat (--flat) or a path ending in
+ * ".bin". 0 or VMM_EXIT_BAD_IMAGE.
+ */
+int image_check_format(const struct image *img, bool flat, FILE *err);
 
 /*
  * Copy each PT_LOAD to its p_paddr and zero the rest of its p_memsz. The

@@ -13,6 +13,7 @@ struct run_opts {
 	bool stats;		/* print exit statistics at the end */
 	__u64 mem_size;		/* bytes */
 	double timeout;		/* seconds, 0 = none */
+	bool flat;		/* --flat: not ELF, not *.bin, yet flat */
 	bool load_addr_set;
 	__u64 load_addr;	/* flat images */
 	const char *user;	/* --user, or NULL */

@@ -21,6 +21,7 @@ static const struct option run_long_opts[] = {
 	{ "mem",	required_argument,	NULL, 'm' },
 	{ "timeout",	required_argument,	NULL, 't' },
 	{ "load-addr",	required_argument,	NULL, 'l' },
+	{ "flat",	no_argument,		NULL, 'F' },
 	{ "trace",	no_argument,		NULL, 'T' },
 	{ "stats",	no_argument,		NULL, 'S' },
 	{ "user",	required_argument,	NULL, 'u' },
@@ -40,6 +41,8 @@ void run_print_usage(FILE *f)
 		"                        host's RAM (default 64M)\n"
 		"  -t, --timeout SECS    stop the guest after SECS seconds (fractions allowed;\n"
 		"                        0 = never, the default) and exit with 124\n"
+		"      --flat            IMAGE is a raw flat binary although its name does\n"
+		"                        not end in .bin (on an ELF image: status 2)\n"
 		"  -l, --load-addr ADDR  flat images: where to load (default 0x10000); a\n"
 		"                        multiple of 16 up to 0xffff0\n"
 		"      --trace           print each exit that reaches minivmm (I/O, MMIO,\n"
@@ -60,9 +63,15 @@ void run_print_usage(FILE *f)
 		"    mode with the first 4 GiB identity-mapped (2 MiB pages). minivmm puts\n"
 		"    its GDT at 0x1000, TSS at 0x1080, page tables at 0x2000-0x7fff and the\n"
 		"    stack below 0x80000 (RSP = 0x80000). No IDT, no SSE.\n"
-		"  anything else: a flat binary loaded at 0x10000 (or --load-addr) and\n"
-		"    started in real mode at CS:IP = load/16:0, DS = ES = FS = GS = CS,\n"
+		"  flat: a file that does not start with \"\\177ELF\", named *.bin or run\n"
+		"    with --flat, is copied whole to 0x10000 (or --load-addr) and started\n"
+		"    in real mode at CS:IP = load/16:0, DS = ES = FS = GS = CS,\n"
 		"    SS:SP = 0:min(load, 0xfff0). There is no BIOS.\n"
+		"  Refused, with exit status 10: a file neither ELF nor *.bin without\n"
+		"    --flat; ELFs that are 32-bit, big-endian, for another machine, not\n"
+		"    ET_EXEC or truncated; Linux bzImages and Multiboot(2) kernels (not\n"
+		"    supported yet; an x86-64 ET_EXEC with a Multiboot header is an ELF64\n"
+		"    image like any other and runs); FIFOs, devices and directories.\n"
 		"\n"
 		"Devices: COM1 THR writes go to stdout; LSR always says the transmitter is\n"
 		"empty; nothing is ever received. An OUT of N to port 0xf4 ends the run\n"
@@ -220,6 +229,9 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		case 'l':
 			ret = run_parse_load_addr(optarg, &opts->load_addr, err);
 			opts->load_addr_set = true;
+			break;
+		case 'F':
+			opts->flat = true;
 			break;
 		case 'T':
 			opts->trace = true;

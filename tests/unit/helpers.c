@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -93,12 +94,30 @@ static void signal_when_ready(pid_t pid, int sig, const char *path,
 
 int run_prog(char *const argv[], char *const envp[], struct run_result *r)
 {
-	return run_prog_signal(argv, envp, 0, NULL, NULL, r);
+	return run_prog_timeout(argv, envp, 0, r);
+}
+
+/* run_prog_timeout() and run_prog_signal() in one. */
+static int run_prog_full(char *const argv[], char *const envp[],
+			 unsigned int secs, int sig, const char *ready_path,
+			 const char *ready_text, struct run_result *r);
+
+int run_prog_timeout(char *const argv[], char *const envp[],
+		     unsigned int secs, struct run_result *r)
+{
+	return run_prog_full(argv, envp, secs, 0, NULL, NULL, r);
 }
 
 int run_prog_signal(char *const argv[], char *const envp[], int sig,
 		    const char *ready_path, const char *ready_text,
 		    struct run_result *r)
+{
+	return run_prog_full(argv, envp, 0, sig, ready_path, ready_text, r);
+}
+
+static int run_prog_full(char *const argv[], char *const envp[],
+			 unsigned int secs, int sig, const char *ready_path,
+			 const char *ready_text, struct run_result *r)
 {
 	FILE *out = tmpfile(), *err = tmpfile();
 	pid_t pid;
@@ -118,6 +137,8 @@ int run_prog_signal(char *const argv[], char *const envp[], int sig,
 	if (pid == 0) {
 		dup2(fileno(out), STDOUT_FILENO);
 		dup2(fileno(err), STDERR_FILENO);
+		/* Kept across execve(): a hang dies of SIGALRM. */
+		alarm(secs);
 		if (envp)
 			execve(argv[0], argv, envp);
 		else
@@ -126,7 +147,7 @@ int run_prog_signal(char *const argv[], char *const envp[], int sig,
 	}
 	if (sig)
 		signal_when_ready(pid, sig, ready_path, ready_text);
-	if (waitpid(pid, &r->wstatus, 0) < 0) {
+	if (wait4(pid, &r->wstatus, 0, &r->rusage) < 0) {
 		ret = -errno;
 		goto close;
 	}
@@ -334,9 +355,20 @@ void make_test_elf(struct test_elf *e)
 	memcpy(e->data, "DATA1234", 8);
 }
 
+/* mkstemps() of @path, whose XXXXXX may be followed by a suffix (".bin"). */
+int mkstemp_suffix(char *path)
+{
+	const char *x = strstr(path, "XXXXXX"), *next;
+
+	cr_assert_not_null(x, "no XXXXXX in %s", path);
+	while ((next = strstr(x + 1, "XXXXXX")))
+		x = next;
+	return mkstemps(path, strlen(x + 6));
+}
+
 void write_tmpfile(char *path, const void *data, size_t len)
 {
-	int fd = mkstemp(path);
+	int fd = mkstemp_suffix(path);
 
 	cr_assert_geq(fd, 0, "mkstemp(%s)", path);
 	cr_assert_eq(write(fd, data, len), (ssize_t)len);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "uapi/minivmm.h"
 #include "bochs_caps.h"
@@ -42,6 +43,7 @@ void unreadable_tmpfile(char *path);
 /* A child process run to completion, with its stdout and stderr. */
 struct run_result {
 	int wstatus;
+	struct rusage rusage;	/* of the child: ru_maxrss in KiB */
 	char *out;
 	char *err;
 };
@@ -54,6 +56,9 @@ int run_prog(char *const argv[], char *const envp[], struct run_result *r);
 int run_prog_signal(char *const argv[], char *const envp[], int sig,
 		    const char *ready_path, const char *ready_text,
 		    struct run_result *r);
+/* The same, but SIGALRM kills the child after @secs seconds (0: never). */
+int run_prog_timeout(char *const argv[], char *const envp[],
+		     unsigned int secs, struct run_result *r);
 void run_result_free(struct run_result *r);
 
 /* True if python3 -m json.tool accepts @json. */
@@ -100,7 +105,12 @@ struct test_elf {
 };
 void make_test_elf(struct test_elf *e);
 
-/* Write @len bytes to a new temporary file from template @path. */
+/*
+ * mkstemp() for a template whose XXXXXX may be followed by a suffix,
+ * as in "/tmp/guest-XXXXXX.bin" (minivmm runs only *.bin as flat).
+ */
+int mkstemp_suffix(char *path);
+/* Write @len bytes to a new temporary file from template @path (as above). */
 void write_tmpfile(char *path, const void *data, size_t len);
 
 #endif /* UNIT_HELPERS_H */

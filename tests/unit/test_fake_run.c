@@ -23,7 +23,8 @@ static const __u8 flat_code[] = { 0xfa, 0xf4, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90
 
 static char dev[] = "/tmp/minivmm-fake-XXXXXX";
 static char log_path[] = "/tmp/minivmm-fake-log-XXXXXX";
-static char flat[] = "/tmp/minivmm-flat-XXXXXX";
+/* Named *.bin: minivmm runs no other file that is not ELF without --flat. */
+static char flat[] = "/tmp/minivmm-flat-XXXXXX.bin";
 static char elf[] = "/tmp/minivmm-elf-XXXXXX";
 static char env_preload[256], env_dev[64], env_log[64], env_run[512];
 static struct run_result res;
@@ -67,6 +68,9 @@ TestSuite(fake_run, .init = setup, .fini = teardown);
 
 #define ASAN_PRELOAD_OK	"ASAN_OPTIONS=verify_asan_link_order=0"
 
+/* A run that takes longer has hung: SIGALRM ends it, and the test fails. */
+#define RUN_HANG_SECS	10
+
 /* Run ./minivmm -d <fake> run @args with the exit script @script. */
 #define RUN(knob, script, ...) ({					\
 	char *env_[] = { env_preload, env_dev, env_log, env_run,	\
@@ -74,7 +78,7 @@ TestSuite(fake_run, .init = setup, .fini = teardown);
 	char *argv_[] = { (char *)minivmm_bin(), "-d", dev, "run",	\
 			  __VA_ARGS__, NULL };				\
 	snprintf(env_run, sizeof(env_run), "MINIVMM_FAKE_RUN=%s", script); \
-	cr_assert_eq(run_prog(argv_, env_, &res), 0);			\
+	cr_assert_eq(run_prog_timeout(argv_, env_, RUN_HANG_SECS, &res), 0); \
 	cr_assert(WIFEXITED(res.wstatus), "died: %#x", res.wstatus);	\
 	free(log_text);							\
 	log_text = slurp_path(log_path);				\
@@ -262,7 +266,7 @@ Test(fake_run, load_addr_is_for_flat_images)
 
 Test(fake_run, image_too_big_for_memory)
 {
-	char big[] = "/tmp/minivmm-big-XXXXXX";
+	char big[] = "/tmp/minivmm-big-XXXXXX.bin";
 	size_t len = 1 << 20;
 	void *zeros = calloc(1, len);
 
@@ -392,4 +396,178 @@ Test(fake_run, user_unknown_is_a_usage_error)
 	cr_assert_eq(RUN(NULL, "", "--user", "no-such-user-here", flat),
 		     VMM_EXIT_USAGE);
 	cr_assert_str_eq(res.err, "minivmm: --user 'no-such-user-here': no such user\n");
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The image was refused before a VM was made: status 10 and @want. */
+static void expect_refused(int status, const char *want)
+{
+	cr_assert_eq(status, VMM_EXIT_BAD_IMAGE, "%s", res.err);
+	cr_assert_str_eq(res.err, want);
+	cr_assert_null(strstr(log_text, "CREATE_VM"), "%s", log_text);
+}
+
+/* open(2) of a FIFO used to wait for a writer: forever. */
+Test(fake_run, fifo_refused_promptly)
+{
+	char dir[] = "/tmp/minivmm-fifo-XXXXXX", fifo[64], want[128];
+	struct timespec t0;
+	int status;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/guest.bin", dir);
+	cr_assert_eq(mkfifo(fifo, 0666), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = RUN(NULL, "", fifo);
+	unlink(fifo);
+	rmdir(dir);
+	cr_assert_lt(seconds_since(&t0), 5);
+	snprintf(want, sizeof(want), "minivmm: %s: is a FIFO, not a regular file\n",
+		 fifo);
+	expect_refused(status, want);
+}
+
+#define SPARSE_SIZE	(1ll << 30)
+/* minivmm's own high-water mark, far below the GiB a full read costs. */
+#define MAX_RSS_KIB	(64 << 10)
+
+/* A 1 GiB sparse flat image: it was read whole (1 GiB, 5 s) to be refused. */
+Test(fake_run, sparse_flat_refused_by_its_size)
+{
+	char big[] = "/tmp/minivmm-sparse-XXXXXX.bin";
+	int fd = mkstemp_suffix(big);
+	struct timespec t0;
+	int status;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, SPARSE_SIZE), 0);
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = RUN(NULL, "", big);
+	unlink(big);
+	cr_assert_lt(seconds_since(&t0), 5);
+	cr_assert_eq(status, VMM_EXIT_BAD_IMAGE, "%s", res.err);
+	cr_assert_not_null(strstr(res.err, ": 1073741824 bytes at 0x10000 do not fit in 65536 KiB of guest memory\n"),
+			   "%s", res.err);
+	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
+		     res.rusage.ru_maxrss);
+}
+
+/* An ELF of 1 GiB (debug sections, say) with small segments runs. */
+Test(fake_run, sparse_elf_with_small_segments_runs)
+{
+	char big[] = "/tmp/minivmm-sparse-XXXXXX.elf";
+	struct test_elf e;
+	int status;
+
+	make_test_elf(&e);
+	write_tmpfile(big, &e, sizeof(e));
+	cr_assert_eq(truncate(big, SPARSE_SIZE), 0);
+	status = RUN(NULL, "hlt", big);
+	unlink(big);
+	cr_assert_eq(status, VMM_EXIT_GUEST_HLT, "%s", res.err);
+	expect_log("CODE", "gpa=0x100004 bytes=9495969798999a9b");
+	cr_assert_lt(res.rusage.ru_maxrss, MAX_RSS_KIB, "max RSS %ld KiB",
+		     res.rusage.ru_maxrss);
+}
+
+/* Without .bin or --flat, a file that is not ELF used to run in real mode. */
+Test(fake_run, flat_needs_bin_name_or_flat_option)
+{
+	char raw[] = "/tmp/minivmm-raw-XXXXXX", want[160];
+	int status;
+
+	write_tmpfile(raw, flat_code, sizeof(flat_code));
+	status = RUN(NULL, "out:0xf4:1:5", raw);
+	snprintf(want, sizeof(want), "minivmm: %s: not an ELF image; to run it as a raw real-mode binary, name it *.bin or pass --flat\n",
+		 raw);
+	expect_refused(status, want);
+	status = RUN(NULL, "out:0xf4:1:5", "--flat", raw);
+	unlink(raw);
+	cr_assert_eq(status, 5, "%s", res.err);
+	expect_log("CODE", "gpa=0x10000 bytes=faf4");
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:6", flat), 6, ".bin: %s", res.err);
+}
+
+Test(fake_run, flat_option_is_for_flat_binaries)
+{
+	char want[160];
+
+	cr_assert_eq(RUN(NULL, "", "--flat", elf), VMM_EXIT_USAGE);
+	snprintf(want, sizeof(want), "minivmm: run: --flat is for flat binaries; %s is an ELF image\n",
+		 elf);
+	cr_assert_str_eq(res.err, want);
+	cr_assert_str_empty(log_text);
+}
+
+/* A bzImage's boot sector used to start in real mode, and exit 0. */
+Test(fake_run, bzimage_refused)
+{
+	char bz[] = "/tmp/minivmm-bzImage-XXXXXX", want[160];
+	static __u8 hdr[0x400];
+	int status;
+
+	hdr[0x1fe] = 0x55;
+	hdr[0x1ff] = 0xaa;
+	memcpy(hdr + 0x202, "HdrS", 4);
+	hdr[0x206] = 0x0f;	/* protocol 2.15 */
+	hdr[0x207] = 0x02;
+	write_tmpfile(bz, hdr, sizeof(hdr));
+	snprintf(want, sizeof(want), "minivmm: %s: a Linux bzImage (boot protocol 2.15): booting Linux kernels is not supported yet\n",
+		 bz);
+	expect_refused(RUN(NULL, "out:0xf4:1:0", bz), want);
+	/* Asked to run it flat: it is still no real-mode program. */
+	status = RUN(NULL, "out:0xf4:1:0", "--flat", bz);
+	unlink(bz);
+	expect_refused(status, want);
+}
+
+Test(fake_run, multiboot_refused)
+{
+	char mb[] = "/tmp/minivmm-mb-XXXXXX.bin", want[160];
+	static __u32 k[0x400];
+	int status;
+
+	k[0x100] = 0x1badb002u;
+	k[0x101] = 0x10003;
+	k[0x102] = -(k[0x100] + k[0x101]);
+	write_tmpfile(mb, k, sizeof(k));
+	status = RUN(NULL, "out:0xf4:1:0", mb);
+	unlink(mb);
+	snprintf(want, sizeof(want), "minivmm: %s: a Multiboot kernel (header at offset 0x400): booting Multiboot kernels is not supported yet\n",
+		 mb);
+	expect_refused(status, want);
+}
+
+/* They said "machine 15872" and "no loadable segment". */
+Test(fake_run, bad_elf_says_what_is_wrong)
+{
+	char bad[] = "/tmp/minivmm-bad-XXXXXX.elf", want[160];
+	struct test_elf e;
+	int status;
+
+	make_test_elf(&e);
+	e.eh.e_ident[EI_DATA] = ELFDATA2MSB;
+	write_tmpfile(bad, &e, sizeof(e));
+	status = RUN(NULL, "", bad);
+	unlink(bad);
+	snprintf(want, sizeof(want), "minivmm: %s: a big-endian ELF: x86-64 images are little-endian\n",
+		 bad);
+	expect_refused(status, want);
+
+	make_test_elf(&e);
+	strcpy(bad + strlen(bad) - 10, "XXXXXX.elf");
+	write_tmpfile(bad, &e, 128);
+	status = RUN(NULL, "", bad);
+	unlink(bad);
+	snprintf(want, sizeof(want), "minivmm: %s: truncated: program headers at offset 64..231 but the file has 128 bytes\n",
+		 bad);
+	expect_refused(status, want);
 }

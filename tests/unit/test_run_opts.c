@@ -89,6 +89,38 @@ Test(run_opts, help)
 	cr_assert(opts.help);
 }
 
+/* --flat: long only (no -F), no argument, off by default. */
+Test(run_opts, flat)
+{
+	cr_assert_eq(PARSE("guest"), 0);
+	parse_ok();
+	cr_assert_not(opts.flat);
+	cr_assert_eq(PARSE("--flat", "guest"), 0);
+	parse_ok();
+	cr_assert(opts.flat);
+	cr_assert_str_eq(opts.image, "guest");
+	PARSE_ERR("minivmm: unknown option '-F'; see 'minivmm run --help'\n",
+		  "-F", "guest");
+	PARSE_ERR("minivmm: option '--flat' takes no argument; see 'minivmm run --help'\n",
+		  "--flat=1", "guest");
+}
+
+/* The help says how an image is told flat, and what is refused. */
+Test(run_opts, help_describes_flat_rule)
+{
+	struct membuf m;
+	char *help;
+
+	run_print_usage(membuf_open(&m));
+	help = membuf_str(&m);
+	cr_assert_not_null(strstr(help, "      --flat            IMAGE is a raw flat binary"), "%s", help);
+	cr_assert_not_null(strstr(help, "named *.bin or run\n    with --flat"), "%s", help);
+	cr_assert_not_null(strstr(help, "Refused, with exit status 10: a file neither ELF nor *.bin without\n    --flat;"),
+			   "%s", help);
+	cr_assert_not_null(strstr(help, "Linux bzImages and Multiboot(2) kernels"), "%s", help);
+	free(help);
+}
+
 Test(run_opts, image_required_and_alone)
 {
 	PARSE_ERR("minivmm: run: no image given; see 'minivmm run --help'\n",
