@@ -187,7 +187,7 @@ static int image_check_elf_ehdr(const struct image *img, const Elf64_Ehdr *eh,
 		return image_error(err, img, "not a fixed-address executable (ELF type %u, want ET_EXEC): link it static, without -pie",
 				   eh->e_type);
 	if (eh->e_phnum == PN_XNUM)
-		return image_error(err, img, "e_phnum is PN_XNUM (extended program header numbering): not supported");
+		return image_error(err, img, "extended program header numbering (e_phnum is PN_XNUM): not supported");
 	if (!eh->e_phnum)
 		return 0;	/* "no loadable segment" says it better */
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
