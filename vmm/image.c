@@ -2,6 +2,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -285,7 +287,7 @@ int image_check_format(const struct image *img, bool flat, FILE *err)
 }
 
 /* Check the PT_LOAD @ph and copy it into @mem. */
-static int image_load_segment(const struct image *img, const Elf64_Phdr *ph,
+static int image_load_segment(const struct image *img, const GElf_Phdr *ph,
 			      unsigned int idx, const struct guest_mem *mem,
 			      FILE *err)
 {
@@ -321,7 +323,7 @@ static int image_load_segment(const struct image *img, const Elf64_Phdr *ph,
 }
 
 /* Account for the loaded segment @ph in @info. */
-static void image_note_segment(struct image_info *info, const Elf64_Phdr *ph)
+static void image_note_segment(struct image_info *info, const GElf_Phdr *ph)
 {
 	info->nr_segments++;
 	if (ph->p_paddr < info->start)
@@ -330,7 +332,7 @@ static void image_note_segment(struct image_info *info, const Elf64_Phdr *ph)
 		info->end = ph->p_paddr + ph->p_memsz;
 }
 
-static bool image_segment_has(const Elf64_Phdr *ph, __u64 addr)
+static bool image_segment_has(const GElf_Phdr *ph, __u64 addr)
 {
 	return addr >= ph->p_paddr && addr - ph->p_paddr < ph->p_memsz;
 }
@@ -343,36 +345,51 @@ int image_load_elf(const struct image *img, const struct guest_mem *mem,
 		   struct image_info *info, FILE *err)
 {
 	bool entry_ok = false;
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
 	unsigned int i;
+	Elf *e;
 	int ret;
 
 	*info = (struct image_info) { .kind = IMAGE_ELF, .start = ~0ull };
+	/* Our own checks first: they say what is wrong where libelf cannot. */
 	ret = image_check_elf_header(img, err);
 	if (ret)
 		return ret;
-	memcpy(&eh, img->data, sizeof(eh));
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return image_error(err, img, "libelf: %s", elf_errmsg(-1));
+	/* libelf only reads a native-endian image: the mapping may be R/O. */
+	e = elf_memory((char *)img->data, img->size);
+	if (!e || !gelf_getehdr(e, &eh)) {
+		ret = image_error(err, img, "bad ELF: %s", elf_errmsg(-1));
+		goto out;
+	}
 	for (i = 0; i < eh.e_phnum; i++) {
-		/* e_phoff need not be aligned: copy, do not cast. */
-		memcpy(&ph, (const char *)img->data + eh.e_phoff + i * sizeof(ph),
-		       sizeof(ph));
+		if (!gelf_getphdr(e, i, &ph)) {
+			ret = image_error(err, img, "bad program header %u: %s",
+					  i, elf_errmsg(-1));
+			goto out;
+		}
 		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
 		ret = image_load_segment(img, &ph, i, mem, err);
 		if (ret)
-			return ret;
+			goto out;
 		image_note_segment(info, &ph);
 		if (image_segment_has(&ph, eh.e_entry))
 			entry_ok = true;
 	}
 	if (!info->nr_segments)
-		return image_error(err, img, "no loadable segment");
-	if (!entry_ok || eh.e_entry >= BOOT_IDENTITY_MAP_END)
-		return image_error(err, img, "entry point %#llx is not in a loaded segment",
-				   (unsigned long long)eh.e_entry);
-	info->entry = eh.e_entry;
-	return 0;
+		ret = image_error(err, img, "no loadable segment");
+	else if (!entry_ok || eh.e_entry >= BOOT_IDENTITY_MAP_END)
+		ret = image_error(err, img, "entry point %#llx is not in a loaded segment",
+				  (unsigned long long)eh.e_entry);
+	else
+		info->entry = eh.e_entry;
+out:
+	if (e)
+		elf_end(e);
+	return ret;
 }
 
 /*
