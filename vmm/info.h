@@ -18,6 +18,7 @@ struct info_opts {
 /* Everything `minivmm info` reports, as read from the device. */
 struct info_report {
 	const char *device;
+	const char *module_version;		/* MODULE_VERSION or "unknown" */
 	int api_version;			/* the module's */
 	int cap_values[NR_CHECKED_CAPS];	/* MINIVMM_CHECK_CAP results */
 	struct minivmm_vmx_caps caps;

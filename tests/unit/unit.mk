@@ -29,7 +29,8 @@ unit: $(UNIT_RUNNER) $(UNIT_FAKE_SO) $(VMM_BIN)
 $(UNIT_RUNNER): $(UNIT_OBJS) $(VMM_LIB)
 	$(CC) $(VMM_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
-$(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR)
+# dkms.conf: the version (-DMINIVMM_VERSION) some tests compare against.
+$(UNIT_DIR)/%.o: tests/unit/%.c dkms.conf | $(UNIT_DIR)
 	$(CC) $(UNIT_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 # The module's MMIO decoder is plain C on purpose: tested here as is.
