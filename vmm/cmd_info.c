@@ -15,7 +15,7 @@
 #include "options.h"
 #include "privs.h"
 
-static const struct option info_long_opts[] = {
+const struct option info_long_opts[] = {
 	{ "help",	no_argument,	NULL, 'h' },
 	{ "json",	no_argument,	NULL, 'j' },
 	{ "probe",	no_argument,	NULL, 'p' },
