@@ -17,6 +17,7 @@ UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/fake/fake_vm.c \
 UNIT_CPPFLAGS	:= $(VMM_CPPFLAGS) -I$(CURDIR)/vmm \
 		   -DMINIVMM_BIN_DEFAULT='"$(VMM_BIN)"' \
 		   -DFAKE_MINIVMM_SO='"$(UNIT_FAKE_SO)"' \
+		   -DMINIVMM_SRCDIR='"$(CURDIR)"' \
 		   $(shell pkg-config --cflags criterion)
 UNIT_LDLIBS	:= $(shell pkg-config --libs criterion) $(VMM_LDLIBS)
 MINIVMM_BIN	?= $(VMM_BIN)
