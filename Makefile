@@ -29,6 +29,8 @@ help:
 	@echo "make kbuild-check   build the module for 6.1 and 6.12 (W=1, no warnings)"
 	@echo "make emu SUITE=vmx|smp|novmx|smoke EMU=bochs|qemu CPUS=N   one emulator suite"
 	@echo "make fuzz SECONDS=120 [SEED=N] [OPS=N] [TRACE=1]   fuzz /dev/minivmm in Bochs"
+	@echo "make install [DESTDIR=] [PREFIX=/usr/local]   ./minivmm, man page, completion, udev rule"
+	@echo "make uninstall [DESTDIR=] [PREFIX=/usr/local]   remove what make install installed"
 
 module:
 ifeq ($(KDIR),)
@@ -71,3 +73,4 @@ guests:
 include vmm/vmm.mk
 include tests/unit/unit.mk
 include tools/emu/emu.mk
+include tools/install.mk

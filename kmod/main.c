@@ -141,4 +141,4 @@ module_init(minivmm_init);
 module_exit(minivmm_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("minivmm: a small VT-x hypervisor");
-MODULE_VERSION("0.1");
+MODULE_VERSION(MINIVMM_VERSION);	/* from ../dkms.conf, see Kbuild */

@@ -20,6 +20,13 @@ PKGS="gcc make libc6-dev binutils pkg-config
 	linux-headers-$KVER61
 	libcap-dev libelf-dev libcriterion-dev
 	python3"
+# Packaging checks (tools/check-install.sh): dkms builds the module from
+# dkms.conf, groff-base and man-db render the man page, bash runs the
+# completion (bash-completion itself is not needed, only installed so the
+# completion is picked up interactively). openssl: dkms signs the module
+# with a throw-away key.
+PKGS="$PKGS
+	dkms groff-base man-db bash bash-completion openssl"
 # Emulator harness (tools/emu/): Bochs with its BIOSes, QEMU, and what the
 # boot media are built from. apt (for `apt-get download`) and dpkg are
 # always present on Debian.

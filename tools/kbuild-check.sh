@@ -19,7 +19,8 @@ for kdir in "$@"; do
 	out=$top/build/kbuild/$kver
 	rm -rf "$out"
 	mkdir -p "$out"
-	cp -r "$top/kmod" "$top/include" "$out/"
+	# dkms.conf: kmod/Kbuild reads the module's version from it.
+	cp -r "$top/kmod" "$top/include" "$top/dkms.conf" "$out/"
 	log=$out/build.log
 	if ! make -C "$kdir" M="$out/kmod" W=1 modules >"$log" 2>&1; then
 		echo "FAIL kbuild/$kver: build failed:"

@@ -6,6 +6,9 @@
 #   2. build         ./minivmm and the guest images
 #   3. unit          criterion unit tests of the userspace logic
 #   4. kbuild        minivmm.ko against Debian's 6.1 and 6.12 headers, W=1
+#   4b. install      make install/uninstall into a DESTDIR, the man page,
+#                    bash completion, dkms add/build/install in temporary
+#                    trees for every installed kernel (tools/check-install.sh)
 #   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU) and smp (2
 #                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx;
 #                    after suite vm, tools/check-errno-table.sh: every row of
@@ -75,6 +78,8 @@ fi
 
 part kbuild make -s kbuild-check
 count_lines "$logs/kbuild.log"
+part install tools/check-install.sh
+count_lines "$logs/install.log"
 
 part emu-bochs-vmx make -s emu EMU=bochs SUITE=vmx CPUS=1 CPU_MODEL=corei7_haswell_4770
 count_lines "$logs/emu-bochs-vmx.log"

@@ -10,7 +10,7 @@
 #include "options.h"
 #include "version.h"
 
-static const struct option cli_long_opts[] = {
+const struct option cli_long_opts[] = {
 	{ "device",	required_argument,	NULL, 'd' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -37,7 +37,9 @@ void cli_print_usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(f,
 		"\n"
-		"Run '" VMM_PROG " COMMAND --help' for the options of a command.\n"
+		"Run '" VMM_PROG " help COMMAND' or '" VMM_PROG
+		" COMMAND --help' for the options\n"
+		"of a command.\n"
 		"\n");
 	exit_status_print_help(f);
 }

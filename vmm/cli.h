@@ -3,6 +3,7 @@
 #ifndef VMM_CLI_H
 #define VMM_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 enum cli_action {
@@ -18,6 +19,9 @@ struct cli_opts {
 	int argc;
 	char **argv;
 };
+
+/* The global options' getopt_long() table. */
+extern const struct option cli_long_opts[];
 
 /*
  * Parse the global options; the device comes from --device, else

@@ -11,10 +11,11 @@
 #include "errors.h"
 #include "exit_status.h"
 #include "info.h"
+#include "module_version.h"
 #include "options.h"
 #include "privs.h"
 
-static const struct option info_long_opts[] = {
+const struct option info_long_opts[] = {
 	{ "help",	no_argument,	NULL, 'h' },
 	{ "json",	no_argument,	NULL, 'j' },
 	{ "probe",	no_argument,	NULL, 'p' },
@@ -26,8 +27,10 @@ void info_print_usage(FILE *f)
 	fprintf(f,
 		"Usage: " VMM_PROG " [-d DEVICE] info [--json] [--probe]\n"
 		"\n"
-		"Show the module's API version and capabilities and the VT-x\n"
-		"capabilities of the CPU the module was loaded on.\n"
+		"Show the versions of minivmm and of the loaded module (\"unknown\"\n"
+		"without " VMM_MODULE_VERSION_PATH "), the module's API version\n"
+		"and capabilities and the VT-x capabilities of the CPU the module\n"
+		"was loaded on.\n"
 		"\n"
 		"  -j, --json   print one JSON object instead of a table\n"
 		"  -p, --probe  also VMXON/VMXOFF every CPU (MINIVMM_PROBE_VMX)\n"
@@ -117,6 +120,7 @@ int cmd_info(const struct cli_opts *cli, int argc, char **argv)
 {
 	struct minivmm_vmx_probe probe;
 	struct info_report report = { .device = cli->device };
+	char module_version[64];
 	struct info_opts opts;
 	int ret, fd;
 
@@ -133,6 +137,10 @@ int cmd_info(const struct cli_opts *cli, int argc, char **argv)
 	privs_drop_all();
 	info_read(fd, &opts, &report, &probe);
 	close(fd);
+	/* The device answered, so the module is loaded: sysfs names it. */
+	module_version_read(VMM_MODULE_VERSION_PATH, module_version,
+			    sizeof(module_version));
+	report.module_version = module_version;
 
 	if (opts.json)
 		info_print_json(stdout, &report);

@@ -3,6 +3,7 @@
 #ifndef VMM_RUN_H
 #define VMM_RUN_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -19,6 +20,8 @@ struct run_opts {
 	const char *user;	/* --user, or NULL */
 	const char *image;
 };
+
+extern const struct option run_long_opts[];
 
 /* argv[0] is "run". Returns 0 or VMM_EXIT_USAGE (message on @err). */
 int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err);

@@ -16,7 +16,7 @@
 /* 100 years: far from what time_t and struct itimerval hold. */
 #define RUN_TIMEOUT_MAX	(100.0 * 365 * 24 * 3600)
 
-static const struct option run_long_opts[] = {
+const struct option run_long_opts[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "mem",	required_argument,	NULL, 'm' },
 	{ "timeout",	required_argument,	NULL, 't' },

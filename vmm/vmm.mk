@@ -15,11 +15,20 @@ VMM_SRCS	:= $(wildcard vmm/*.c)
 VMM_OBJS	:= $(patsubst vmm/%.c,$(VMM_DIR)/%.o,$(VMM_SRCS))
 VMM_LIB_OBJS	:= $(filter-out $(VMM_DIR)/main.o,$(VMM_OBJS))
 
+# The one version string: PACKAGE_VERSION in dkms.conf (see there why),
+# parsed as kmod/Kbuild does. Every object depends on dkms.conf because
+# -MMD cannot see a -D flag change.
+MINIVMM_VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' dkms.conf)
+ifeq ($(MINIVMM_VERSION),)
+$(error dkms.conf: no PACKAGE_VERSION="X.Y.Z" line)
+endif
+
 # Shared with unit.mk. CC defaults to cc; VMM_OPTFLAGS can be overridden.
 VMM_OPTFLAGS	?= -O2 -g
 VMM_WARNFLAGS	:= -Wall -Wextra $(if $(WERROR),-Werror)
 VMM_PKGS	:= libelf libcap
 VMM_CPPFLAGS	= -I$(CURDIR)/include -D_GNU_SOURCE \
+		  -DMINIVMM_VERSION='"$(MINIVMM_VERSION)"' \
 		  $(shell pkg-config --cflags $(VMM_PKGS))
 VMM_CFLAGS	:= -std=gnu11 $(VMM_OPTFLAGS) $(VMM_WARNFLAGS) -MMD -MP
 VMM_LDFLAGS	:= -g
@@ -47,7 +56,7 @@ $(VMM_LIB): $(VMM_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(VMM_DIR)/%.o: vmm/%.c | $(VMM_DIR) vmm-pkgs
+$(VMM_DIR)/%.o: vmm/%.c dkms.conf | $(VMM_DIR) vmm-pkgs
 	$(CC) $(VMM_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 $(VMM_DIR):

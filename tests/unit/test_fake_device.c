@@ -14,6 +14,8 @@
 #include "minivmm/vmx_caps.h"
 #include "exit_status.h"
 #include "helpers.h"
+#include "module_version.h"
+#include "version.h"
 
 static char dev[] = "/tmp/minivmm-fake-XXXXXX";
 static char env_preload[256], env_dev[64];
@@ -72,6 +74,30 @@ Test(fake_device, info_table)
 	cr_assert_str_eq(v, "1", "the CHECK_CAP row comes first");
 	free(v);
 	cr_assert_null(strstr(res.out, "Probe"));
+}
+
+/* Both versions: the CLI's, and the loaded module's from sysfs. */
+Test(fake_device, info_versions)
+{
+	char module[64], want[96], *v;
+
+	/* "unknown" here, unless this host has minivmm.ko loaded. */
+	module_version_read(VMM_MODULE_VERSION_PATH, module, sizeof(module));
+	cr_assert_eq(RUN(NULL, "info"), VMM_EXIT_OK, "stderr: %s", res.err);
+	v = table_value(res.out, "Version (CLI)");
+	cr_assert_not_null(v, "%s", res.out);
+	cr_assert_str_eq(v, MINIVMM_CLI_VERSION);
+	free(v);
+	v = table_value(res.out, "Version (module)");
+	cr_assert_not_null(v, "%s", res.out);
+	cr_assert_str_eq(v, module);
+	free(v);
+
+	cr_assert_eq(RUN(NULL, "info", "--json"), VMM_EXIT_OK, "%s", res.err);
+	snprintf(want, sizeof(want), "\"%s\"", module);
+	ASSERT_JSON(res.out,
+		{ "d['cli_version']", "\"" MINIVMM_CLI_VERSION "\"" },
+		{ "d['module_version']", want });
 }
 
 Test(fake_device, info_json)

@@ -18,6 +18,7 @@ static void setup(void)
 
 	memset(&report, 0, sizeof(report));
 	report.device = "/dev/minivmm";
+	report.module_version = "9.8.7";
 	report.api_version = MINIVMM_API_VERSION;
 	for (i = 0; i < NR_CHECKED_CAPS; i++)
 		report.cap_values[i] = i + 1;	/* distinct, to catch mix-ups */
@@ -74,6 +75,8 @@ Test(info_fmt, table_versions_and_caps, .init = setup)
 	snprintf(want, sizeof(want), "%d", MINIVMM_API_VERSION);
 	assert_row(t, "API version (CLI)", want);
 	assert_row(t, "Device", "/dev/minivmm");
+	assert_row(t, "Version (module)", "9.8.7");
+	assert_row(t, "Version (CLI)", MINIVMM_CLI_VERSION);
 	for (i = 0; i < NR_CHECKED_CAPS; i++) {
 		snprintf(want, sizeof(want), "%d", report.cap_values[i]);
 		assert_row(t, checked_caps[i].name, want);
@@ -110,6 +113,7 @@ Test(info_fmt, json_top_level, .init = setup)
 		{ "d['api_version']", want },
 		{ "d['cli_api_version']", want },
 		{ "d['cli_version']", "\"" MINIVMM_CLI_VERSION "\"" },
+		{ "d['module_version']", "\"9.8.7\"" },
 		{ "d['device']", "\"/dev/minivmm\"" },
 		{ "d['vmcs_revision']", "43" },
 		{ "d['vmcs_size']", "4096" },

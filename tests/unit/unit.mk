@@ -18,6 +18,7 @@ UNIT_FAKE_SRCS	:= tests/unit/fake/fake_minivmm.c tests/unit/fake/fake_vm.c \
 UNIT_CPPFLAGS	= $(VMM_CPPFLAGS) -I$(CURDIR)/vmm \
 		   -DMINIVMM_BIN_DEFAULT='"$(VMM_BIN)"' \
 		   -DFAKE_MINIVMM_SO='"$(UNIT_FAKE_SO)"' \
+		   -DMINIVMM_SRCDIR='"$(CURDIR)"' \
 		   $(shell pkg-config --cflags criterion)
 UNIT_LDLIBS	= $(shell pkg-config --libs criterion) $(VMM_LDLIBS)
 MINIVMM_BIN	?= $(VMM_BIN)
@@ -30,7 +31,8 @@ unit: $(UNIT_RUNNER) $(UNIT_FAKE_SO) $(VMM_BIN)
 $(UNIT_RUNNER): $(UNIT_OBJS) $(VMM_LIB)
 	$(CC) $(VMM_LDFLAGS) -o $@ $^ $(UNIT_LDLIBS)
 
-$(UNIT_DIR)/%.o: tests/unit/%.c | $(UNIT_DIR) unit-pkgs
+# dkms.conf: the version (-DMINIVMM_VERSION) some tests compare against.
+$(UNIT_DIR)/%.o: tests/unit/%.c dkms.conf | $(UNIT_DIR) unit-pkgs
 	$(CC) $(UNIT_CPPFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
 # The module's MMIO decoder is plain C on purpose: tested here as is.

@@ -66,7 +66,7 @@ ifeq ($(EMU_KO),$(EMU_KO_DEFAULT))
 EMU_INITRD_DEPS	+= $(EMU_KO)
 # tools/kbuild-check.sh prints PASS/FAIL lines of its own: keep them out of
 # the suite's output (tools/test-all.sh counts those), show them on error.
-$(EMU_KO): $(wildcard kmod/*.c kmod/*.h kmod/Kbuild include/*/*.h) \
+$(EMU_KO): $(wildcard kmod/*.c kmod/*.h kmod/Kbuild include/*/*.h) dkms.conf \
 		tools/kbuild-check.sh
 	@mkdir -p $(EMU_DIR)
 	@tools/kbuild-check.sh $(KDIR61) >$(EMU_DIR)/kbuild.log 2>&1 || \
