@@ -82,15 +82,41 @@ run_guest run-halt-if0 118 '' /guests/halt.bin
 run_guest run-hypercall 0 '' /guests/hypercall.bin
 run_guest run-ports 0 '' /guests/ports.bin
 # A running VMM holds no capabilities (it drops them after opening the
-# device), even when started by root.
-minivmm run --timeout 10 /guests/loop.bin >/dev/null 2>&1 &
+# device), even when started by root. Ctrl-C (SIGINT) stops the guest as
+# --timeout does: statistics, then the shell's 130.
+minivmm run --stats --timeout 60 /guests/loop.bin >/dev/null 2>/tmp/err &
 vmm=$!
 sleep 2
 capeff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$vmm/status 2>/dev/null)
 t_info "running VMM pid $vmm CapEff=$capeff"
 [ "$capeff" = 0000000000000000 ] && t_pass run-vmm-capeff-zero ||
 	t_fail run-vmm-capeff-zero "CapEff='$capeff'"
-kill $vmm 2>/dev/null
-wait $vmm 2>/dev/null
+kill -INT $vmm 2>/dev/null
+wait $vmm; rc=$?
+[ $rc = 130 ] && grep -q '^minivmm: SIGINT: guest stopped after' /tmp/err &&
+	grep -q '^minivmm: stats: .* exits, ' /tmp/err && t_pass run-sigint-stops-with-stats ||
+	t_fail run-sigint-stops-with-stats "rc=$rc: $(tr '\n' '|' </tmp/err | head -c 300)"
+# Under sudo the VMM becomes the caller once the device is open: it runs
+# as that user, and opens the image as that user (a root-only image is
+# refused). SIGTERM stops it with 143.
+SUDO_UID=65534 SUDO_GID=65534 minivmm run --timeout 60 /guests/loop.bin \
+	>/dev/null 2>/tmp/err &
+vmm=$!
+sleep 2
+uids=$(sed -n 's/^Uid:[[:space:]]*//p' /proc/$vmm/status 2>/dev/null | tr -s '\t ' ' ')
+t_info "VMM under SUDO_UID=65534: Uid: $uids"
+[ "$uids" = "65534 65534 65534 65534" ] && t_pass run-sudo-runs-as-caller ||
+	t_fail run-sudo-runs-as-caller "Uid: '$uids'"
+kill -TERM $vmm 2>/dev/null
+wait $vmm; rc=$?
+[ $rc = 143 ] && grep -q '^minivmm: SIGTERM: guest stopped' /tmp/err &&
+	t_pass run-sigterm-stops || t_fail run-sigterm-stops "rc=$rc: $(cat /tmp/err)"
+cp /guests/hello16.bin /tmp/rootonly.bin
+chmod 600 /tmp/rootonly.bin
+run_guest run-root-image-as-root 0 '^Hello from real mode$' /tmp/rootonly.bin
+SUDO_UID=65534 SUDO_GID=65534 minivmm run /tmp/rootonly.bin >/tmp/out 2>/tmp/err; rc=$?
+[ $rc = 10 ] && grep -q 'Permission denied' /tmp/err && [ ! -s /tmp/out ] &&
+	t_pass run-sudo-root-only-image-refused ||
+	t_fail run-sudo-root-only-image-refused "rc=$rc: $(cat /tmp/err)"
 t_check rmmod rmmod minivmm
 t_done

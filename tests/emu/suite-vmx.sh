@@ -127,6 +127,10 @@ t_grep busy-message-at-vm-creation 'minivmm: VT-x is in use by another hyperviso
 out=$(minivmm info --probe 2>&1); rc=$?
 [ $rc != 0 ] && echo "$out" | grep -qi 'another hypervisor' &&
 	t_pass cli-probe-busy-message || t_fail cli-probe-busy-message "rc=$rc: $out"
+# ... and `run` says so with status 8 (EXIT_VMX_BUSY), not a raw ioctl error.
+out=$(minivmm run /guests/hello16.bin 2>&1); rc=$?
+[ $rc = 8 ] && echo "$out" | grep -q '^minivmm: MINIVMM_CREATE_VM: VT-x is in use by another hypervisor' &&
+	t_pass cli-run-busy-status-8 || t_fail cli-run-busy-status-8 "rc=$rc: $out"
 # ... and at load.
 t_check rmmod-minivmm-under-kvm rmmod minivmm
 dmesg_mark
