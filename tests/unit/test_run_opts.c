@@ -276,6 +276,13 @@ Test(run_opts, usage_text)
 	cr_assert_not_null(strstr(u, "--timeout SECS"));
 	cr_assert_not_null(strstr(u, "--load-addr ADDR"));
 	cr_assert_not_null(strstr(u, "--trace"));
+	/* --trace sees only what reaches userspace: the help must say so. */
+	cr_assert_null(strstr(u, "every VM exit"), "%s", u);
+	cr_assert_not_null(strstr(u, "each exit that reaches minivmm"), "%s", u);
+	cr_assert_not_null(strstr(u, "module handles itself are only counted (--stats)"),
+			   "%s", u);
+	cr_assert_not_null(strstr(u, "K, M, G or T"), "%s", u);
+	cr_assert_not_null(strstr(u, "--user USER"), "%s", u);
 	cr_assert_not_null(strstr(u, "0x80000"), "documents the ELF layout");
 	cr_assert_not_null(strstr(u, "0xfff0"), "documents the real-mode stack");
 	for (e = vmm_exit_statuses; e->name; e++) {
