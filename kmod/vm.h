@@ -147,8 +147,25 @@ void ept_invalidate_all(void);
 
 /* vcpu.c */
 long vcpu_create(struct minivmm_vm *vm, unsigned long id);
-void vcpu_clear_loaded_on_this_cpu(void);
+
+/* vcpu_vmcs.c */
 void vcpu_init_loaded_lists(void);
+void vcpu_clear_loaded_on_this_cpu(void);
+void vcpu_clear(struct minivmm_vcpu *vcpu);
+int vcpu_load(struct minivmm_vcpu *vcpu);
+long vcpu_with_vmcs(struct minivmm_vcpu *vcpu,
+		    long (*fn)(struct minivmm_vcpu *, void *), void *arg);
+bool vcpu_vmcs_is_current(struct minivmm_vcpu *vcpu);
+
+/* vcpu_regs.c */
+long vcpu_regs_ioctl(struct minivmm_vcpu *vcpu, unsigned int cmd,
+		     void __user *argp);
+
+/* vcpu_complete.c */
+void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu);
+
+/* vcpu_switch.c: 0, 1 (VMLAUNCH/VMRESUME failed) or -EAGAIN */
+int vcpu_enter_exit(struct minivmm_vcpu *vcpu);
 
 /* vpid.c */
 u16 vpid_alloc(void);

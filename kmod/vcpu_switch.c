@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The world switch: one VM entry and exit, with the CPU state VMX does
+ * not switch by itself saved, loaded and restored around it.
+ */
+#include <linux/hw_breakpoint.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+#include "minivmm.h"
+#include "vm.h"
+#include "vmcs.h"
+#include "vmx_ops.h"
+
+static void vmcs_write_if_changed(u64 *cached, unsigned long field, u64 value)
+{
+	if (*cached != value) {
+		vmcs_write(field, value);
+		*cached = value;
+	}
+}
+
+/*
+ * One guest entry and exit (0; 1 if VMLAUNCH/VMRESUME failed; -EAGAIN if
+ * the VMCS was taken away meanwhile), with what VMX does not switch done
+ * around it:
+ * the guest FPU state, MSR_KERNEL_GS_BASE (SWAPGS in the guest changes
+ * it without an exit), the host FS base and, after the exit, the GDTR/
+ * IDTR limits, TR's limit and DS/ES (SDM 28.5 leaves these as noted).
+ */
+int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
+{
+	struct desc_ptr gdt, idt;
+	u64 fs_base, host_kgs;
+	bool guest_drs;
+	u16 ds, es;
+	int failed;
+
+	kernel_fpu_begin();
+	asm volatile("fxrstor64 %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
+	local_irq_disable();
+	/*
+	 * An IPI since vcpu_load() (reboot: VMCLEAR and VMXOFF on every CPU)
+	 * may have taken our VMCS away; VMLAUNCH would then fault. Retry
+	 * from vcpu_load(), which fails cleanly if VMX is off.
+	 */
+	if (!vcpu_vmcs_is_current(vcpu)) {
+		local_irq_enable();
+		kernel_fpu_end();
+		return -EAGAIN;
+	}
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	savesegment(ds, ds);
+	savesegment(es, es);
+	/*
+	 * Per task and per CPU (PCID, CR4.TSD...), so checked per entry;
+	 * like KVM, written only when they differ from what the VMCS holds.
+	 */
+	vmcs_write_if_changed(&vcpu->host_cr3, HOST_CR3, __read_cr3());
+	vmcs_write_if_changed(&vcpu->host_cr4, HOST_CR4, cr4_read_shadow());
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_write_if_changed(&vcpu->host_fs_base, HOST_FS_BASE, fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+
+	/* DR7 comes from the VMCS; DR0-3 only matter when it enables them. */
+	guest_drs = vcpu->dr7 & VCPU_DR7_ENABLES;
+	if (guest_drs) {
+		set_debugreg(vcpu->dr[0], 0);
+		set_debugreg(vcpu->dr[1], 1);
+		set_debugreg(vcpu->dr[2], 2);
+		set_debugreg(vcpu->dr[3], 3);
+	}
+
+	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+
+	/*
+	 * A VM exit leaves DR7 = 0x400 (SDM 28.5.1): the host's breakpoints
+	 * are back only once its debug registers are.
+	 */
+	if (guest_drs || hw_breakpoint_active())
+		hw_breakpoint_restore();
+
+	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	load_gdt(&gdt);
+	load_idt(&idt);
+	invalidate_tss_limit();
+	loadsegment(ds, ds);
+	loadsegment(es, es);
+
+	if (!failed) {
+		vcpu->exit.reason = vmcs_read(VM_EXIT_REASON);
+		/*
+		 * Only an entry that succeeded makes the VMCS "launched"; one
+		 * that failed loading guest state (bit 31 of the reason, SDM
+		 * 27.8) leaves it as it was, and VMRESUME of a clear VMCS is
+		 * VM-instruction error 5 (KVM checks the same bit).
+		 */
+		if (!(vcpu->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vcpu->launched = true;
+		vcpu->exit.qualification = vmcs_read(EXIT_QUALIFICATION);
+		vcpu->exit.instr_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+		vcpu->exit.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+		vcpu->exit.intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+		vcpu->exit.intr_error = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
+		vcpu->exit.idt_vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD);
+		vcpu->exit.idt_error = vmcs_read(IDT_VECTORING_ERROR_CODE);
+		/*
+		 * An NMI that caused the exit was the host's: deliver it to the
+		 * host now, before interrupts are enabled (SDM 25.1.2; the
+		 * exit consumed it). "int $2" reaches the kernel's NMI handler.
+		 */
+		if ((vcpu->exit.reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
+		    (vcpu->exit.intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
+		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+			asm volatile("int $2");
+	}
+	/* A pending host interrupt (exit reason 1) is taken here. */
+	local_irq_enable();
+	asm volatile("fxsave64 %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
+	kernel_fpu_end();
+	return failed;
+}
+
