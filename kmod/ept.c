@@ -41,8 +41,14 @@ int ept_init(struct minivmm_ept *ept)
 
 void ept_free(struct minivmm_ept *ept)
 {
+	/*
+	 * No CPU may keep translations (or paging-structure caches) through
+	 * these tables once the pages go back to the allocator and maybe to
+	 * the next VM's EPT.
+	 */
 	struct page *page, *tmp;
 
+	ept_invalidate_all();
 	list_for_each_entry_safe(page, tmp, &ept->tables, lru) {
 		list_del(&page->lru);
 		__free_page(page);
@@ -112,12 +118,22 @@ void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
 	}
 }
 
-static void ept_invept_all_ipi(void *unused)
+/* All-context INVEPT on this CPU (type 2, SDM Vol. 3C 31.3 "INVEPT"). */
+void ept_invalidate_here(void)
 {
 	struct { u64 eptp, reserved; } desc = { 0, 0 };
 
-	/* All-context INVEPT (type 2, SDM Vol. 3C 31.3 "INVEPT"). */
+	/* After the reboot notifier's VMXOFF INVEPT would be #UD: nothing
+	 * is cached then anyway.
+	 */
+	if (!vmx_hw_cpu_on())
+		return;
 	asm volatile("invept %0, %1" : : "m"(desc), "r"(2ul) : "cc", "memory");
+}
+
+static void ept_invept_all_ipi(void *unused)
+{
+	ept_invalidate_here();
 }
 
 /*

@@ -19,6 +19,7 @@ int vmx_hw_init(void);
 void vmx_hw_exit(void);
 int vmx_hw_get(void);
 void vmx_hw_put(void);
+bool vmx_hw_cpu_on(void);
 bool vmx_hw_cpu_is_on(int cpu);
 u64 vmx_hw_cpu_vmxon_count(int cpu);
 bool vmx_hw_all_off(void);

@@ -180,6 +180,7 @@ static void vcpu_free(struct minivmm_vcpu *vcpu)
 		vpid_free(vcpu->vpid);
 	}
 	free_page((unsigned long)vcpu->vmcs);
+	free_page((unsigned long)vcpu->msr_guest);
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
 	kfree(vcpu->fpu);
@@ -230,10 +231,12 @@ long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	/* kmalloc(512) is 512-byte aligned: FXSAVE needs 16. */
 	vcpu->fpu = kzalloc(512, GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->run_page || !vcpu->fpu) {
+	vcpu->msr_guest = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcs || !vcpu->run_page || !vcpu->fpu || !vcpu->msr_guest) {
 		vcpu_free(vcpu);
 		return -ENOMEM;
 	}
+	vmx_init_msr_areas(vcpu);
 	*(u32 *)vcpu->vmcs = minivmm_basic_revision(vmx_caps.basic);
 	vcpu->run = page_address(vcpu->run_page);
 	fx = vcpu->fpu;

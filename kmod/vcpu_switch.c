@@ -10,6 +10,10 @@
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <asm/gsseg.h>			/* load_gs_index() moved here in 6.2 */
+#endif
 #include "minivmm.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -28,15 +32,20 @@ static void vmcs_write_if_changed(u64 *cached, unsigned long field, u64 value)
  * the VMCS was taken away meanwhile), with what VMX does not switch done
  * around it:
  * the guest FPU state, MSR_KERNEL_GS_BASE (SWAPGS in the guest changes
- * it without an exit), the host FS base and, after the exit, the GDTR/
- * IDTR limits, TR's limit and DS/ES (SDM 28.5 leaves these as noted).
+ * it without an exit), CR2 (not in the VMCS: the guest's before entry,
+ * saved after exit), the host FS base and, after the exit, the GDTR/
+ * IDTR limits, TR's limit, DS/ES, FS/GS selectors and LDTR (SDM Vol. 3C
+ * 28.5.2 leaves them null) and IA32_DEBUGCTL (28.5.1 clears it). The
+ * SYSCALL MSRs, TSC_AUX and PAT are switched by VMX itself, through the
+ * VMCS MSR-load areas and PAT controls (vmx_setup.c). See docs/uapi.md,
+ * "What is switched", for the whole list.
  */
 int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 {
 	struct desc_ptr gdt, idt;
-	u64 fs_base, host_kgs;
+	u64 fs_base, host_kgs, debugctl;
+	u16 ds, es, fs, gs, ldt;
 	bool guest_drs;
-	u16 ds, es;
 	int failed;
 
 	kernel_fpu_begin();
@@ -57,6 +66,11 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	store_idt(&idt);
 	savesegment(ds, ds);
 	savesegment(es, es);
+	/* Non-zero for 32-bit tasks and users of modify_ldt()/TLS slots. */
+	savesegment(fs, fs);
+	savesegment(gs, gs);
+	store_ldt(ldt);
+	debugctl = get_debugctlmsr();
 	/*
 	 * Per task and per CPU (PCID, CR4.TSD...), so checked per entry;
 	 * like KVM, written only when they differ from what the VMCS holds.
@@ -71,13 +85,28 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	/* DR7 comes from the VMCS; DR0-3 only matter when it enables them. */
 	guest_drs = vcpu->dr7 & VCPU_DR7_ENABLES;
 	if (guest_drs) {
+		/* Host breakpoints must not fire on the guest's addresses. */
+		if (hw_breakpoint_active())
+			set_debugreg(0, 7);
 		set_debugreg(vcpu->dr[0], 0);
 		set_debugreg(vcpu->dr[1], 1);
 		set_debugreg(vcpu->dr[2], 2);
 		set_debugreg(vcpu->dr[3], 3);
 	}
 
+	/*
+	 * The guest's CR2, last: a host page fault from here on (an NMI
+	 * handler's) restores CR2 itself. Another task's fault address must
+	 * never reach the guest, nor the guest's be lost across an exit.
+	 */
+	if (native_read_cr2() != vcpu->cr2)
+		native_write_cr2(vcpu->cr2);
+
 	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+
+	vcpu->cr2 = native_read_cr2();
+	if (debugctl)
+		update_debugctlmsr(debugctl);
 
 	/*
 	 * A VM exit leaves DR7 = 0x400 (SDM 28.5.1): the host's breakpoints
@@ -87,12 +116,22 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 		hw_breakpoint_restore();
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
 	load_gdt(&gdt);
 	load_idt(&idt);
 	invalidate_tss_limit();
 	loadsegment(ds, ds);
 	loadsegment(es, es);
+	/* LDT before the selectors that may point into it. */
+	if (ldt)
+		asm volatile("lldt %0" : : "rm"(ldt));
+	/* The user GS selector; its base is the user's again just below. */
+	if (gs)
+		load_gs_index(gs);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	if (fs) {
+		loadsegment(fs, fs);
+		wrmsrl(MSR_FS_BASE, fs_base);
+	}
 
 	if (!failed) {
 		vcpu->exit.reason = vmcs_read(VM_EXIT_REASON);

@@ -79,6 +79,15 @@ int vcpu_load(struct minivmm_vcpu *vcpu)
 			preempt_disable();
 			return -EAGAIN;		/* we may have moved: retry */
 		}
+		/*
+		 * Active nowhere: either VMCLEARed where it was, or new. A new
+		 * VMCS must be VMCLEARed before its first VMPTRLD (SDM Vol. 3C
+		 * 25.11.3); doing it each time costs one instruction per move.
+		 */
+		err = vmx_vmclear(__pa(vcpu->vmcs));
+		if (err)
+			return err;
+		vcpu->launched = false;
 		local_irq_disable();
 		list_add(&vcpu->loaded_link, this_cpu_ptr(&vmx_loaded_vmcss));
 		vcpu->cpu = cpu;
@@ -88,6 +97,12 @@ int vcpu_load(struct minivmm_vcpu *vcpu)
 			return err;
 		this_cpu_write(vmx_current_vcpu, vcpu);
 		vmx_set_host_per_cpu_state(cpu);
+		vmx_capture_host_msrs(vcpu);
+		/* This VM's first run here: nothing cached for its EPTP may be
+		 * trusted (an old VM's tables may live at the same address).
+		 */
+		if (!cpumask_test_and_set_cpu(cpu, &vcpu->vm->ept_cpus))
+			ept_invalidate_here();
 		/* Entries tagged with our VPID here may be from an old visit. */
 		vpid_flush(vcpu->vpid);
 	} else if (this_cpu_read(vmx_current_vcpu) != vcpu) {

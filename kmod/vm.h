@@ -3,6 +3,7 @@
 #ifndef MINIVMM_VM_H
 #define MINIVMM_VM_H
 
+#include <linux/cpumask.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
@@ -27,6 +28,12 @@
 #define VCPU_DR7_ENABLES	0xffull		/* L0-L3, G0-G3 */
 #define VCPU_DR7_GD		BIT(13)
 #define VCPU_DR7_RESERVED	0xd800ull	/* bits 11, 12, 14, 15 */
+
+/*
+ * At most this many MSRs in the VM-entry/VM-exit MSR-load areas (struct
+ * vmx_msr_entry, SDM Vol. 3C 25.7.2, 25.8.2).
+ */
+#define VMX_MAX_SWITCHED_MSRS	8
 
 struct minivmm_slot {
 	bool used;
@@ -55,6 +62,8 @@ struct minivmm_vm {
 	rwlock_t slots_lock;
 	struct minivmm_slot slots[MINIVMM_MAX_SLOTS];
 	struct minivmm_ept ept;
+	/* CPUs that ran this VM: the first run on a CPU flushes its EPT TLB. */
+	cpumask_t ept_cpus;
 	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
 };
 
@@ -88,6 +97,13 @@ struct minivmm_vcpu {
 	struct page *run_page;
 	u64 regs[VCPU_NR_REGS];
 	u64 guest_kernel_gs_base;
+	u64 cr2;			/* not in the VMCS: switched by hand */
+	/*
+	 * One page: the guest's values of the switched MSRs (VM-entry
+	 * MSR-load area) at offset 0, the host's (VM-exit MSR-load area)
+	 * at VCPU_MSR_HOST_OFFSET.
+	 */
+	struct vmx_msr_entry *msr_guest, *msr_host;
 	u64 apic_base;			/* IA32_APIC_BASE as the guest sees it */
 	u16 vpid;			/* TLB tag, 0: none (SDM 29.1) */
 	/* Host state last written to this VMCS, rewritten only on change. */
@@ -144,6 +160,7 @@ int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
 void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
 u64 ept_pointer(struct minivmm_ept *ept);
 void ept_invalidate_all(void);
+void ept_invalidate_here(void);
 
 /* vcpu.c */
 long vcpu_create(struct minivmm_vm *vm, unsigned long id);
@@ -181,6 +198,11 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s);
 u64 vmx_get_cr0(void);
 void vmx_set_cr0(u64 cr0);
 void vmx_set_cr4(u64 cr4);
+void vmx_init_msr_areas(struct minivmm_vcpu *vcpu);
+void vmx_capture_host_msrs(struct minivmm_vcpu *vcpu);
+int vmx_switched_msr(u32 msr);
+bool vmx_pat_switched(void);
+bool vmx_rdtscp_enabled(void);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);

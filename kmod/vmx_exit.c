@@ -63,6 +63,18 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 		return 1;
+	/*
+	 * ICEBP (INT1): a privileged software exception (SDM 25.9.2); #DB
+	 * is intercepted, so it lands here. Delivered again as what it was,
+	 * with its length, so the guest's handler sees RIP after it.
+	 */
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION &&
+	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB |
+			   INTR_TYPE_PRIV_SW_EXCEPTION | INTR_INFO_VALID_MASK);
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vcpu->exit.instr_len);
+		return 1;
+	}
 	if ((info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_HARD_EXCEPTION)
 		return -1;
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
@@ -71,6 +83,48 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 			     info & INTR_INFO_DELIVER_CODE_MASK,
 			     vcpu->exit.intr_error);
 	return 1;
+}
+
+/* Each PAT entry is a memory type: 0, 1, 4, 5, 6 or 7 (SDM Vol. 3A 13.12.2). */
+static bool vmx_pat_valid(u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++, v >>= 8)
+		if ((v & 0xf8) || (v & 7) == 2 || (v & 7) == 3)
+			return false;
+	return true;
+}
+
+static bool vmx_canonical(u64 v)
+{
+	return (u64)((s64)(v << 16) >> 16) == v;
+}
+
+/* The MSRs of the VMCS MSR-load areas (STAR, LSTAR, CSTAR, SFMASK, TSC_AUX). */
+static bool vmx_switched_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
+{
+	int i = vmx_switched_msr(msr);
+
+	if (i < 0)
+		return false;
+	*v = vcpu->msr_guest[i].value;
+	return true;
+}
+
+static bool vmx_switched_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
+{
+	int i = vmx_switched_msr(msr);
+
+	if (i < 0)
+		return false;
+	/* What WRMSR itself refuses with #GP (SDM Vol. 4, Table 2-2). */
+	if ((msr == MSR_LSTAR || msr == MSR_CSTAR) && !vmx_canonical(v))
+		return false;
+	if ((msr == MSR_SYSCALL_MASK || msr == MSR_TSC_AUX) && (v >> 32))
+		return false;
+	vcpu->msr_guest[i].value = v;	/* loaded by the next VM entry */
+	return true;
 }
 
 /*
@@ -91,7 +145,13 @@ static bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
 	case MSR_IA32_SYSENTER_CS: *v = vmcs_read(GUEST_SYSENTER_CS); return true;
 	case MSR_IA32_SYSENTER_ESP: *v = vmcs_read(GUEST_SYSENTER_ESP); return true;
 	case MSR_IA32_SYSENTER_EIP: *v = vmcs_read(GUEST_SYSENTER_EIP); return true;
-	default:		return false;
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_switched())
+			return false;
+		*v = vmcs_read(GUEST_IA32_PAT);
+		return true;
+	default:
+		return vmx_switched_msr_read(vcpu, msr, v);
 	}
 }
 
@@ -113,7 +173,13 @@ static bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 	case MSR_IA32_SYSENTER_CS: vmcs_write(GUEST_SYSENTER_CS, v); return true;
 	case MSR_IA32_SYSENTER_ESP: vmcs_write(GUEST_SYSENTER_ESP, v); return true;
 	case MSR_IA32_SYSENTER_EIP: vmcs_write(GUEST_SYSENTER_EIP, v); return true;
-	default:		return false;
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_switched() || !vmx_pat_valid(v))
+			return false;
+		vmcs_write(GUEST_IA32_PAT, v);
+		return true;
+	default:
+		return vmx_switched_msr_write(vcpu, msr, v);
 	}
 }
 
@@ -187,6 +253,14 @@ static int handle_cpuid(struct minivmm_vcpu *vcpu)
 			ecx &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR/MWAIT */
 			ecx |= BIT(31);			/* hypervisor present */
 		}
+		/* No performance counters: RDPMC raises #GP (handle_rdpmc). */
+		if (leaf == 0xa)
+			eax = ebx = ecx = edx = 0;
+		/* RDTSCP/RDPID only where they read the guest's TSC_AUX. */
+		if (leaf == 0x80000001 && !vmx_rdtscp_enabled())
+			edx &= ~BIT(27);
+		if (leaf == 7 && sub == 0 && !vmx_rdtscp_enabled())
+			ecx &= ~BIT(22);
 	}
 	vcpu->regs[VCPU_RAX] = eax;
 	vcpu->regs[VCPU_RBX] = ebx;
@@ -509,6 +583,56 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * Exit reasons 13 and 54: INVD (always exits, SDM 26.1.2) and WBINVD
+ * ("WBINVD exiting", 26.1.3). Guest memory is ordinary write-back host
+ * memory with no device of the guest's behind it: there is no cache to
+ * write back that matters to the guest, and INVD must never drop the
+ * host's dirty lines. Both complete as no-ops.
+ */
+static int handle_invd_wbinvd(struct minivmm_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/*
+ * Exit reason 15: RDPMC ("RDPMC exiting", SDM 26.1.3). The guest has no
+ * performance counters (CPUID leaf 0xA reads zeros), and must never read
+ * the host's: #GP(0), as for a counter that does not exist.
+ */
+static int handle_rdpmc(struct minivmm_vcpu *vcpu)
+{
+	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+/*
+ * Exit reasons 19-27, 50, 53, 59: VMX instructions in the guest (always
+ * exit, SDM 26.1.2). minivmm offers no nested VMX (CPUID hides it):
+ * #UD, as on a CPU without VMX.
+ */
+static int handle_vmx_insn(struct minivmm_vcpu *vcpu)
+{
+	vmx_inject_exception(X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+/*
+ * Exit reason 55: XSETBV (always exits, SDM 26.1.2). The guest's XCR0
+ * is not switched yet, so no value is accepted: #UD while the guest's
+ * CR4.OSXSAVE is clear (as the CPU would), #GP(0) otherwise, never the
+ * host's XCR0 changed (docs/uapi.md, "What is switched").
+ */
+static int handle_xsetbv(struct minivmm_vcpu *vcpu)
+{
+	if (!(vmcs_read(CR4_READ_SHADOW) & X86_CR4_OSXSAVE))
+		vmx_inject_exception(X86_TRAP_UD, false, 0);
+	else
+		vmx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
 static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
@@ -525,6 +649,22 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
 	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
+	[EXIT_REASON_INVD]			= handle_invd_wbinvd,
+	[EXIT_REASON_WBINVD]			= handle_invd_wbinvd,
+	[EXIT_REASON_RDPMC]			= handle_rdpmc,
+	[EXIT_REASON_VMCLEAR]			= handle_vmx_insn,
+	[EXIT_REASON_VMLAUNCH]			= handle_vmx_insn,
+	[EXIT_REASON_VMPTRLD]			= handle_vmx_insn,
+	[EXIT_REASON_VMPTRST]			= handle_vmx_insn,
+	[EXIT_REASON_VMREAD]			= handle_vmx_insn,
+	[EXIT_REASON_VMRESUME]			= handle_vmx_insn,
+	[EXIT_REASON_VMWRITE]			= handle_vmx_insn,
+	[EXIT_REASON_VMOFF]			= handle_vmx_insn,
+	[EXIT_REASON_VMON]			= handle_vmx_insn,
+	[EXIT_REASON_INVEPT]			= handle_vmx_insn,
+	[EXIT_REASON_INVVPID]			= handle_vmx_insn,
+	[EXIT_REASON_VMFUNC]			= handle_vmx_insn,
+	[EXIT_REASON_XSETBV]			= handle_xsetbv,
 };
 
 /* MINIVMM_GET_VCPU_STATS: every exit, by reason and exception vector. */
@@ -566,7 +706,10 @@ int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 	 * something else.
 	 */
 	if (vcpu->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) {
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vcpu->exit.idt_vectoring);
+		/* Bits 30:12 (NMI unblocking, 12) are reserved on entry (27.2.1.3). */
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vcpu->exit.idt_vectoring &
+			   (VECTORING_INFO_VALID_MASK | VECTORING_INFO_DELIVER_CODE_MASK |
+			    VECTORING_INFO_TYPE_MASK | VECTORING_INFO_VECTOR_MASK));
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, vcpu->exit.idt_error);
 		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vcpu->exit.instr_len);
 	}

@@ -64,7 +64,19 @@ static int vmx_cpu_enable(void)
 	}
 	vc->on = true;
 	vc->vmxon_count++;
+	/*
+	 * Whatever EPT translations this CPU cached before (another
+	 * hypervisor, or an EPTP of ours since reused) are stale now
+	 * (SDM Vol. 3C 29.4.3.1 "Operations that Invalidate Cached Mappings").
+	 */
+	ept_invalidate_here();
 	return 0;
+}
+
+/* In VMX operation on this CPU? (The reboot notifier may have left it.) */
+bool vmx_hw_cpu_on(void)
+{
+	return this_cpu_ptr(&vmx_cpu)->on;
 }
 
 /* Leave VMX operation on this CPU, if we entered it. Interrupts are off. */

@@ -27,6 +27,24 @@ static struct {
 	u32 preempt_timer;	/* VMX-preemption timer start value, 0: none */
 } vmx_ctls;
 
+/*
+ * MSRs the guest owns but VMX does not switch: loaded from the VM-entry
+ * MSR-load area, the host's back from the VM-exit one (SDM 26.4, 28.6).
+ * The guest can only change them by WRMSR, which always exits, so there
+ * is no VM-exit MSR-store area. The SYSCALL MSRs: a guest SYSCALL must
+ * enter the guest's handler, never the host's entry point; TSC_AUX:
+ * RDTSCP/RDPID read it, and the host's paranoid entry code relies on its
+ * own value, so it is switched atomically with the exit, not lazily.
+ */
+static u32 vmx_switched_msrs[VMX_MAX_SWITCHED_MSRS];
+static unsigned int vmx_nr_switched_msrs;
+
+/* Guest PAT through the VMCS (SDM 25.7.1, 25.8.1), when the CPU can. */
+static bool vmx_pat;
+
+#define VMX_PAT_DEFAULT		0x0007040600070406ull	/* SDM Vol. 3A 13.12.4 */
+#define VCPU_MSR_HOST_OFFSET	(PAGE_SIZE / 2)
+
 /* How long a guest may run before the host looks at signals again. */
 #define VMX_TIME_SLICE_MS	10
 
@@ -58,13 +76,14 @@ int vmx_setup_controls(void)
 	 * CR8 accesses exit: without a TPR shadow, a guest MOV CR8 would set
 	 * the host CPU's own APIC TPR. MONITOR/MWAIT exit (and raise #UD):
 	 * a guest must not park the physical CPU. MOV DR exits: DR0-3 and
-	 * DR6 are not switched by VMX, and they are the host's.
+	 * DR6 are not switched by VMX, and they are the host's. RDPMC exits
+	 * (and raises #GP): the counters are the host's.
 	 */
 	ret = ret ?: vmx_adjust("primary processor-based", minivmm_caps_proc(c),
 				CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 				CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING |
 				CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
-				CPU_BASED_MOV_DR_EXITING |
+				CPU_BASED_MOV_DR_EXITING | CPU_BASED_RDPMC_EXITING |
 				CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 				&vmx_ctls.proc);
 	/* EPT and unrestricted guest: real- and protected-mode guests start
@@ -82,6 +101,33 @@ int vmx_setup_controls(void)
 				&vmx_ctls.entry);
 	if (ret)
 		return ret;
+
+	/* WBINVD in the guest must not flush the host's caches (a storm of
+	 * them would slow every other task): it exits and is a no-op.
+	 */
+	if (minivmm_ctl_allowed1(c->procbased_ctls2) & SECONDARY_EXEC_WBINVD_EXITING)
+		vmx_ctls.proc2 |= SECONDARY_EXEC_WBINVD_EXITING;
+	vmx_nr_switched_msrs = 0;
+	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_STAR;
+	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_LSTAR;
+	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_CSTAR;
+	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_SYSCALL_MASK;
+	/* TSC_AUX exists with RDTSCP or RDPID; the guest gets RDTSCP only
+	 * when its own TSC_AUX is what it reads.
+	 */
+	if (boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID)) {
+		vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_TSC_AUX;
+		if (minivmm_ctl_allowed1(c->procbased_ctls2) & SECONDARY_EXEC_ENABLE_RDTSCP)
+			vmx_ctls.proc2 |= SECONDARY_EXEC_ENABLE_RDTSCP;
+	}
+	vmx_pat = (minivmm_ctl_allowed1(minivmm_caps_exit(c)) &
+		   (VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT)) ==
+		  (VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT) &&
+		  (minivmm_ctl_allowed1(minivmm_caps_entry(c)) & VM_ENTRY_LOAD_IA32_PAT);
+	if (vmx_pat) {
+		vmx_ctls.exit |= VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT;
+		vmx_ctls.entry |= VM_ENTRY_LOAD_IA32_PAT;
+	}
 	/*
 	 * The VMX-preemption timer (SDM 26.5.1) bounds every guest slice, so
 	 * a guest that never exits on its own still returns to the run loop,
@@ -103,6 +149,47 @@ int vmx_setup_controls(void)
 		pr_warn(MINIVMM_NAME ": no VMX-preemption timer: a guest that never exits can only be stopped by host interrupts\n");
 	}
 	return 0;
+}
+
+int vmx_switched_msr(u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < vmx_nr_switched_msrs; i++)
+		if (vmx_switched_msrs[i] == msr)
+			return i;
+	return -1;
+}
+
+bool vmx_pat_switched(void)
+{
+	return vmx_pat;
+}
+
+bool vmx_rdtscp_enabled(void)
+{
+	return vmx_ctls.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP;
+}
+
+/* The MSR page of a new vCPU: indices in both areas, guest values 0. */
+void vmx_init_msr_areas(struct minivmm_vcpu *vcpu)
+{
+	unsigned int i;
+
+	vcpu->msr_host = (void *)vcpu->msr_guest + VCPU_MSR_HOST_OFFSET;
+	for (i = 0; i < vmx_nr_switched_msrs; i++) {
+		vcpu->msr_guest[i].index = vmx_switched_msrs[i];
+		vcpu->msr_host[i].index = vmx_switched_msrs[i];
+	}
+}
+
+/* The host's values, on the CPU the VMCS just moved to (TSC_AUX differs). */
+void vmx_capture_host_msrs(struct minivmm_vcpu *vcpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < vmx_nr_switched_msrs; i++)
+		rdmsrl(vcpu->msr_host[i].index, vcpu->msr_host[i].value);
 }
 
 /* The base of the segment whose selector is @sel in the GDT at @gdt. */
@@ -159,6 +246,10 @@ static void vmx_setup_host_state(void)
 	vmcs_write(HOST_IA32_SYSENTER_EIP, v);
 	rdmsrl(MSR_EFER, v);
 	vmcs_write(HOST_IA32_EFER, v);
+	if (vmx_pat) {
+		rdmsrl(MSR_IA32_CR_PAT, v);
+		vmcs_write(HOST_IA32_PAT, v);
+	}
 }
 
 /* Segment access rights in the VMCS layout (SDM Vol. 3C Table 25-2). */
@@ -279,11 +370,15 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 	vmcs_write(GUEST_CR3, s.cr3);
 	vmx_set_cr4(s.cr4);
 	vmcs_write(GUEST_IA32_EFER, s.efer);
+	vcpu->cr2 = s.cr2;
 	vcpu->cr8 = s.cr8 & 15;
 	/* IA-32e mode guest iff EFER.LMA (SDM 26.2.1.3). */
 	if (s.efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
 	vmcs_write(VM_ENTRY_CONTROLS, entry);
+	/* New CR0/CR3/CR4: translations tagged with our VPID may be wrong. */
+	if (vcpu->vpid)
+		vpid_flush(vcpu->vpid);
 	return 0;
 }
 
@@ -310,6 +405,7 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 	s->cr4 = (vmcs_read(GUEST_CR4) & ~cr4_mask) |
 		 (vmcs_read(CR4_READ_SHADOW) & cr4_mask);
 	s->efer = vmcs_read(GUEST_IA32_EFER);
+	s->cr2 = vcpu->cr2;
 	s->cr8 = vcpu->cr8;
 	s->apic_base = vcpu->apic_base;
 }
@@ -349,6 +445,10 @@ static void vmx_reset_guest_state(struct minivmm_vcpu *vcpu)
 	vmcs_write(GUEST_SYSENTER_CS, 0);
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	/* VMCLEAR leaves fields undefined: what entry loads is set here. */
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	if (vmx_pat)
+		vmcs_write(GUEST_IA32_PAT, VMX_PAT_DEFAULT);
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
@@ -368,8 +468,10 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_ADDR, __pa(vcpu->msr_host));
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, vmx_nr_switched_msrs);
+	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, __pa(vcpu->msr_guest));
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, vmx_nr_switched_msrs);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	if (vmx_ctls.preempt_timer)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_ctls.preempt_timer);
