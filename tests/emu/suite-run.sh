@@ -77,6 +77,24 @@ kill -0 $vmm 2>/dev/null && t_pass run-host-responsive-during-ac-loop ||
 	t_fail run-host-responsive-during-ac-loop "the VMM ended before the shell loop did"
 kill -9 $vmm 2>/dev/null
 wait $vmm 2>/dev/null
+# The world switch from inside (guest-images/wswitch.c), with a host task
+# faulting on fresh pages beside it so the CPU's CR2 keeps changing.
+pagefault_loop &
+pfl=$!
+minivmm run --timeout 120 /guests/wswitch.elf >/tmp/out 2>/tmp/err
+rc=$?
+kill $pfl 2>/dev/null
+wait $pfl 2>/dev/null
+t_info "wswitch: rc=$rc $(tr '\n' '|' </tmp/out) $(head -c 300 /tmp/err)"
+for name in cr2 syscall tsc_aux pat invd wbinvd rdpmc vmxon xsetbv icebp; do
+	line=$(tr -d '\r' </tmp/out | grep "^wswitch: [A-Z]* $name\(:\|\$\)")
+	case "$line" in
+	"wswitch: PASS $name") t_pass "run-wswitch-$name" ;;
+	"") t_fail "run-wswitch-$name" "no line for it (rc=$rc)" ;;
+	*) t_fail "run-wswitch-$name" "${line#wswitch: FAIL }" ;;
+	esac
+done
+[ $rc = 0 ] && t_pass run-wswitch-exit-0 || t_fail run-wswitch-exit-0 "exit status $rc"
 run_guest run-triple-fault 120 '' /guests/triple.bin
 run_guest run-halt-if0 118 '' /guests/halt.bin
 run_guest run-hypercall 0 '' /guests/hypercall.bin

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <asm/ldt.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <sys/mman.h>
@@ -1129,6 +1130,115 @@ static void test_create_destroy_loop(void)
 }
 
 /* vm_check [--no-loop]: --no-loop skips the 1,000-VM loop (slow on 2 CPUs). */
+/*
+ * CR2 is not in the VMCS: SET_SREGS/GET_SREGS carry the guest's, and the
+ * guest reads its own even though this thread page-faulted (setting the
+ * CPU's CR2) right before RUN.
+ */
+static void test_cr2(void)
+{
+	static const uint8_t code[] = {
+		0xba, 0x80, 0x00,		/* mov dx, 0x80 */
+		0x0f, 0x20, 0xd0,		/* mov eax, cr2 */
+		0x66, 0xef,			/* out dx, eax */
+		0xf4,				/* hlt */
+	};
+	struct minivmm_sregs s;
+	volatile uint8_t *fresh;
+	uint32_t got;
+	struct vm v;
+
+	if (!check(vm_create(&v, code, sizeof(code)) == 0, "vm-create-cr2", "%s",
+		   strerror(errno)))
+		return;
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	s.cr2 = 0x12345000;
+	ioctl(v.vcpu, MINIVMM_SET_SREGS, &s);
+	memset(&s, 0, sizeof(s));
+	ioctl(v.vcpu, MINIVMM_GET_SREGS, &s);
+	check(s.cr2 == 0x12345000, "sregs-cr2-roundtrip", "GET_SREGS cr2 %#llx",
+	      (unsigned long long)s.cr2);
+	/* A host page fault now: the CPU's CR2 becomes this address. */
+	fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fresh[0] = 1;
+	got = 0;
+	if (vm_run(&v) == 0 && v.run->exit_reason == MINIVMM_EXIT_IO)
+		memcpy(&got, (uint8_t *)v.run + v.run->io.data_offset, 4);
+	check(got == 0x12345000, "vm-guest-reads-own-cr2",
+	      "guest CR2 %#x (host fault address %p)", got, (void *)fresh);
+	munmap((void *)fresh, 4096);
+	vm_destroy(&v);
+}
+
+/* In a child: GS loaded from an LDT entry survives RUN, and so does LDTR. */
+static int ldt_child(void)
+{
+	static const uint8_t code[] = {
+		0xe6, 0x80,			/* 1: out 0x80, al */
+		0xeb, 0xfc,			/* jmp 1b */
+	};
+	static volatile uint32_t magic = 0x5eed1dd7;
+	struct user_desc d = {
+		.entry_number = 0, .base_addr = (uintptr_t)&magic,
+		.limit = 0xfffff, .seg_32bit = 1, .limit_in_pages = 1,
+		.useable = 1,
+	};
+	uint16_t gs, ldt_before = 0, ldt_after = 0;
+	uint32_t val;
+	struct vm v;
+	int i;
+
+	if ((uintptr_t)&magic >> 32)
+		return 10;		/* a static binary's data is below 4 GiB */
+	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)))
+		return 11;
+	asm volatile("mov %0, %%gs" : : "r"((uint16_t)0x7));
+	asm volatile("sldt %0" : "=r"(ldt_before));
+	if (vm_create(&v, code, sizeof(code)))
+		return 12;
+	for (i = 0; i < 100; i++)
+		if (vm_run(&v) || v.run->exit_reason != MINIVMM_EXIT_IO)
+			return 13;
+	asm volatile("mov %%gs, %0" : "=r"(gs));
+	asm volatile("sldt %0" : "=r"(ldt_after));
+	if (gs != 0x7)
+		return 14;
+	/* sldt reads 0 under UMIP emulation: then the reload below decides. */
+	if (ldt_before && ldt_after != ldt_before)
+		return 15;
+	/* Through the LDT again: faults if LDTR was left null. */
+	asm volatile("mov %0, %%gs" : : "r"((uint16_t)0x7));
+	asm volatile("movl %%gs:0, %0" : "=r"(val));
+	if (val != magic)
+		return 16;
+	vm_destroy(&v);
+	return 0;
+}
+
+static void test_host_ldt_and_gs(void)
+{
+	static const char *const why[] = {
+		[10] = "data above 4 GiB", [11] = "modify_ldt failed",
+		[12] = "cannot create the VM", [13] = "RUN did not exit with IO",
+		[14] = "GS selector lost (0 after RUN)", [15] = "LDTR changed by RUN",
+		[16] = "GS:0 does not read the LDT segment",
+	};
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(ldt_child());
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "vm-host-ldt-and-gs-survive-run", "%s",
+	      WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
+	      WEXITSTATUS(status) < 17 && why[WEXITSTATUS(status)] ?
+	      why[WEXITSTATUS(status)] : "?");
+}
+
 int main(int argc, char **argv)
 {
 	test_basic_exits();
@@ -1138,6 +1248,8 @@ int main(int argc, char **argv)
 	test_mmio();
 	test_msr_and_exceptions();
 	test_control_registers();
+	test_cr2();
+	test_host_ldt_and_gs();
 	test_set_cpuid();
 	test_memory_slots();
 	test_string_io();
