@@ -17,6 +17,16 @@
  *   vmxon     #UD (no nested VMX)
  *   xsetbv    #UD with CR4.OSXSAVE clear
  *   icebp     #DB
+ *   cpuid     the default CPUID hides what minivmm does not switch or
+ *             emulate (VMX, MONITOR, x2APIC, APIC, MCE/MCA, MTRR, PKU,
+ *             leaf 7 EDX, hypervisor leaves)
+ *   cr4_pke   setting CR4.PKE is #GP (PKRU is not switched)
+ *   xcr0      with CR4.OSXSAVE set, CPUID shows it, XCR0 starts as 1,
+ *             XSETBV of x87|SSE(|AVX) sticks, leaf 0xD sizes follow XCR0
+ *   xsetbv_bad  XSETBV of an invalid value, ECX != 0 or PKRU is #GP
+ *   ymm       the YMM upper halves start zeroed (never the host's: the
+ *             suite runs a host task keeping a pattern in its own), and
+ *             the guest's pattern survives 2000 exits to userspace
  */
 #include "lib/guest.h"
 #include "lib/idt.h"
@@ -221,6 +231,206 @@ static void check_instructions(void)
 	expect("icebp", exc_vector, 1);
 }
 
+static void check_cpuid(void)
+{
+	u32 a, b, c, d, ok = 1, what = 0, bad = 0;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	/* ECX: MONITOR 3, VMX 5, x2APIC 21; EDX: MCE 7, APIC 9, MTRR 12, MCA 14. */
+	if (c & ((1u << 3) | (1u << 5) | (1u << 21)))
+		ok = 0, what = 1, bad = c;
+	else if (d & ((1u << 7) | (1u << 9) | (1u << 12) | (1u << 14)))
+		ok = 0, what = 2, bad = d;
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (ok && (d || (c & (1u << 3))))		/* leaf 7 EDX, PKU */
+		ok = 0, what = 7, bad = d | c;
+	cpuid(0x40000000, 0, &a, &b, &c, &d);
+	if (ok && (a | b | c | d))
+		ok = 0, what = 0x40, bad = a;
+	result("cpuid", ok, "leaf (1 ecx, 2 edx, 7, 0x40 hypervisor), value", what, bad);
+}
+
+static u64 read_cr4(void)
+{
+	u64 v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static int write_cr4(u64 v)
+{
+	GUARD("mov %0, %%cr4", : : "r"(v) : "r11", "memory");
+	return exc_vector;
+}
+
+static void check_cr4_pke(void)
+{
+	u64 cr4 = read_cr4();
+	int v = write_cr4(cr4 | (1u << 22));
+
+	result("cr4_pke", v == 13 && read_cr4() == cr4, "vector, CR4 after", v, read_cr4());
+}
+
+static u64 xgetbv0(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (u64)hi << 32 | lo;
+}
+
+static int xsetbv_safe(u32 ecx, u64 v)
+{
+	GUARD("xsetbv", : : "c"(ecx), "a"((u32)v), "d"((u32)(v >> 32)) : "r11", "memory");
+	return exc_vector;
+}
+
+static int have_avx;
+
+/* 0: done; otherwise which step failed, in @a/@b what was seen. */
+static int xcr0_steps(u64 *a, u64 *b)
+{
+	u32 ea, eb, ec, ed;
+	int v;
+
+	cpuid(1, 0, &ea, &eb, &ec, &ed);
+	if (!(ec & (1u << 26)))
+		return *a = ec, 1;		/* no XSAVE offered */
+	if (ec & (1u << 27))
+		return *a = ec, 2;		/* OSXSAVE before CR4 says so */
+	have_avx = !!(ec & (1u << 28));
+	v = write_cr4(read_cr4() | (1u << 18));
+	if (v != EXC_NONE)
+		return *a = v, 3;
+	cpuid(1, 0, &ea, &eb, &ec, &ed);
+	if (!(ec & (1u << 27)))
+		return *a = ec, 4;
+	if (xgetbv0() != 1)
+		return *a = xgetbv0(), 5;	/* XCR0 after RESET */
+	cpuid(0xd, 0, &ea, &eb, &ec, &ed);
+	if ((ea & 3) != 3 || eb != 576 || ec < eb)
+		return *a = ea, *b = (u64)eb << 32 | ec, 6;
+	v = xsetbv_safe(0, 3);
+	if (v != EXC_NONE || xgetbv0() != 3)
+		return *a = v, *b = xgetbv0(), 7;
+	if (!have_avx)
+		return 0;
+	v = xsetbv_safe(0, 7);
+	if (v != EXC_NONE || xgetbv0() != 7)
+		return *a = v, *b = xgetbv0(), 8;
+	cpuid(0xd, 0, &ea, &eb, &ec, &ed);
+	if (!(ea & 4) || eb < 832)
+		return *a = ea, *b = eb, 9;
+	return 0;
+}
+
+static void check_xcr0(void)
+{
+	u64 a = 0, b = 0;
+	int step = xcr0_steps(&a, &b);
+
+	result("xcr0", !step, "step, seen", step, a ^ (b << 8));
+}
+
+static void check_xsetbv_bad(void)
+{
+	static const u64 bad[] = { 0, 2, 5, 6, 1 | (1u << 9), 1ull << 63 };
+	u64 before = xgetbv0();
+	unsigned int i;
+	int v;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = xsetbv_safe(0, bad[i]);
+		if (v != 13 || xgetbv0() != before) {
+			result("xsetbv_bad", 0, "value, vector", bad[i], v);
+			return;
+		}
+	}
+	v = xsetbv_safe(1, 3);
+	result("xsetbv_bad", v == 13 && xgetbv0() == before, "ECX=1: vector, XCR0", v, xgetbv0());
+}
+
+/* Upper halves of YMM0-15: the guest's pattern, and avx_loop's (host). */
+#define GUEST_BYTE(reg, i)	((u8)(0x10 + (reg) * 5 + (i)))
+#define HOST_BYTE(reg, i)	((u8)(0xa0 + (reg) * 3 + (i)))
+
+static u8 ymm_pat[16][32] __attribute__((aligned(32)));
+static u8 ymm_out[16][32] __attribute__((aligned(32)));
+
+#define YMM_LOAD(n)  __asm__ volatile("vmovdqu %0, %%ymm" #n : : "m"(ymm_pat[n]))
+#define YMM_STORE(n) __asm__ volatile("vmovdqu %%ymm" #n ", %0" : "=m"(ymm_out[n]))
+
+static void ymm_load_all(void)
+{
+	YMM_LOAD(0); YMM_LOAD(1); YMM_LOAD(2); YMM_LOAD(3);
+	YMM_LOAD(4); YMM_LOAD(5); YMM_LOAD(6); YMM_LOAD(7);
+	YMM_LOAD(8); YMM_LOAD(9); YMM_LOAD(10); YMM_LOAD(11);
+	YMM_LOAD(12); YMM_LOAD(13); YMM_LOAD(14); YMM_LOAD(15);
+}
+
+static void ymm_store_all(void)
+{
+	YMM_STORE(0); YMM_STORE(1); YMM_STORE(2); YMM_STORE(3);
+	YMM_STORE(4); YMM_STORE(5); YMM_STORE(6); YMM_STORE(7);
+	YMM_STORE(8); YMM_STORE(9); YMM_STORE(10); YMM_STORE(11);
+	YMM_STORE(12); YMM_STORE(13); YMM_STORE(14); YMM_STORE(15);
+}
+
+/*
+ * The first upper-half byte of ymm_out that differs from @want (0:
+ * zeros, 1: the guest's pattern), as reg << 8 | byte, with 0x10000 set
+ * if it is the host task's; -1 if none differs.
+ */
+static int ymm_mismatch(int want)
+{
+	int r, i;
+	u8 w;
+
+	for (r = 0; r < 16; r++)
+		for (i = 0; i < 16; i++) {
+			w = want ? GUEST_BYTE(r, i) : 0;
+			if (ymm_out[r][16 + i] != w)
+				return r << 8 | i |
+				       (ymm_out[r][16 + i] == HOST_BYTE(r, i) ? 0x10000 : 0);
+		}
+	return -1;
+}
+
+static void check_ymm(void)
+{
+	u32 a, b, c, d;
+	int n, m;
+
+	if (!have_avx || xgetbv0() != 7) {
+		result("ymm", 0, "no AVX, or XCR0 is not 7: XCR0", xgetbv0(), have_avx);
+		return;
+	}
+	ymm_store_all();
+	m = ymm_mismatch(0);
+	if (m >= 0) {
+		result("ymm", 0, m & 0x10000 ? "the host's YMM at start: reg<<8|byte" :
+		       "not zero at start: reg<<8|byte, value", m, ymm_out[(m >> 8) & 15][16 + (m & 15)]);
+		return;
+	}
+	for (n = 0; n < 16; n++)
+		for (m = 0; m < 32; m++)
+			ymm_pat[n][m] = m < 16 ? 0 : GUEST_BYTE(n, m - 16);
+	ymm_load_all();
+	for (n = 0; n < 2000; n++) {
+		outb(0x80, n);		/* to userspace and back */
+		cpuid(0, 0, &a, &b, &c, &d);
+		ymm_store_all();
+		m = ymm_mismatch(1);
+		if (m >= 0) {
+			result("ymm", 0, m & 0x10000 ? "the host's YMM after exits: n, reg<<8|byte" :
+			       "lost after exits: n, reg<<8|byte", n, m);
+			return;
+		}
+	}
+	result("ymm", 1, "", 0, 0);
+}
+
 int main(void)
 {
 	idt_init();
@@ -229,6 +439,11 @@ int main(void)
 	check_tsc_aux();
 	check_pat();
 	check_instructions();
+	check_cpuid();
+	check_cr4_pke();
+	check_xcr0();
+	check_xsetbv_bad();
+	check_ymm();
 	serial_puts("wswitch: ");
 	serial_put_hex(failed, 2);
 	serial_puts(" failed\n");

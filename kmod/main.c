@@ -118,6 +118,7 @@ static int __init minivmm_init(void)
 	if (ret)
 		return ret;
 	vcpu_init_loaded_lists();
+	vcpu_fpu_caps_init();
 
 	ret = vmx_hw_init();
 	if (ret)

@@ -183,7 +183,7 @@ static void vcpu_free(struct minivmm_vcpu *vcpu)
 	free_page((unsigned long)vcpu->msr_guest);
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
-	kfree(vcpu->fpu);
+	vcpu_fpu_free(vcpu);
 	kfree(vcpu->cpuid);
 	kfree(vcpu);
 }
@@ -214,7 +214,6 @@ static const struct file_operations vcpu_fops = {
 long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 {
 	struct minivmm_vcpu *vcpu;
-	struct fxregs_state *fx;
 	long ret;
 
 	if (id >= MINIVMM_MAX_VCPUS)
@@ -229,19 +228,15 @@ long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	INIT_LIST_HEAD(&vcpu->loaded_link);
 	vcpu->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	/* kmalloc(512) is 512-byte aligned: FXSAVE needs 16. */
-	vcpu->fpu = kzalloc(512, GFP_KERNEL_ACCOUNT);
 	vcpu->msr_guest = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->run_page || !vcpu->fpu || !vcpu->msr_guest) {
+	if (!vcpu->vmcs || !vcpu->run_page || !vcpu->msr_guest ||
+	    vcpu_fpu_alloc(vcpu)) {
 		vcpu_free(vcpu);
 		return -ENOMEM;
 	}
 	vmx_init_msr_areas(vcpu);
 	*(u32 *)vcpu->vmcs = minivmm_basic_revision(vmx_caps.basic);
 	vcpu->run = page_address(vcpu->run_page);
-	fx = vcpu->fpu;
-	fx->cwd = 0x37f;		/* FPU state after FNINIT */
-	fx->mxcsr = 0x1f80;		/* and after RESET */
 	vcpu->vpid = vpid_alloc();
 	vcpu->apic_base = 0xfee00000 | (1 << 11) | (id == 0 ? 1 << 8 : 0);
 

@@ -6,7 +6,6 @@
 #include <linux/hw_breakpoint.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
-#include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
@@ -30,9 +29,8 @@ static void vmcs_write_if_changed(u64 *cached, unsigned long field, u64 value)
 /*
  * One guest entry and exit (0; 1 if VMLAUNCH/VMRESUME failed; -EAGAIN if
  * the VMCS was taken away meanwhile), with what VMX does not switch done
- * around it:
- * the guest FPU state, MSR_KERNEL_GS_BASE (SWAPGS in the guest changes
- * it without an exit), CR2 (not in the VMCS: the guest's before entry,
+ * around it: the guest's FPU/SSE/AVX state and XCR0 (vcpu_fpu.c),
+ * MSR_KERNEL_GS_BASE (SWAPGS in the guest changes it without an exit), CR2 (not in the VMCS: the guest's before entry,
  * saved after exit), the host FS base and, after the exit, the GDTR/
  * IDTR limits, TR's limit, DS/ES, FS/GS selectors and LDTR (SDM Vol. 3C
  * 28.5.2 leaves them null) and IA32_DEBUGCTL (28.5.1 clears it). The
@@ -48,8 +46,7 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	bool guest_drs;
 	int failed;
 
-	kernel_fpu_begin();
-	asm volatile("fxrstor64 %0" : : "m"(*(u8 (*)[512])vcpu->fpu));
+	vcpu_fpu_load(vcpu);
 	local_irq_disable();
 	/*
 	 * An IPI since vcpu_load() (reboot: VMCLEAR and VMXOFF on every CPU)
@@ -58,7 +55,7 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	 */
 	if (!vcpu_vmcs_is_current(vcpu)) {
 		local_irq_enable();
-		kernel_fpu_end();
+		vcpu_fpu_put(vcpu);
 		return -EAGAIN;
 	}
 
@@ -102,7 +99,9 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
 
+	vcpu_fpu_enter_xcr0(vcpu);
 	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+	vcpu_fpu_exit_xcr0(vcpu);
 
 	vcpu->cr2 = native_read_cr2();
 	if (debugctl)
@@ -162,8 +161,7 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	}
 	/* A pending host interrupt (exit reason 1) is taken here. */
 	local_irq_enable();
-	asm volatile("fxsave64 %0" : "=m"(*(u8 (*)[512])vcpu->fpu));
-	kernel_fpu_end();
+	vcpu_fpu_put(vcpu);
 	return failed;
 }
 

@@ -111,7 +111,8 @@ struct minivmm_vcpu {
 	u64 cr8;			/* the guest's TPR: never the host's */
 	struct minivmm_cpuid_entry *cpuid;	/* SET_CPUID table, or NULL */
 	u32 cpuid_nent;
-	void *fpu;			/* guest FXSAVE area (512 bytes) */
+	void *fpu;			/* guest XSAVE (or FXSAVE) area: vcpu_fpu.c */
+	u64 xcr0;			/* the guest's XCR0, loaded around entry */
 	struct minivmm_exit exit;
 	struct minivmm_vcpu_stats stats;	/* MINIVMM_GET_VCPU_STATS */
 	/*
@@ -184,6 +185,22 @@ void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu);
 /* vcpu_switch.c: 0, 1 (VMLAUNCH/VMRESUME failed) or -EAGAIN */
 int vcpu_enter_exit(struct minivmm_vcpu *vcpu);
 
+/* cpuid.c */
+void cpuid_guest(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r);
+
+/* vcpu_fpu.c */
+void vcpu_fpu_caps_init(void);
+bool vcpu_fpu_xsave_enabled(void);
+u64 vcpu_fpu_guest_supported_xcr0(void);
+u32 vcpu_fpu_xsave_size(u64 xcr0);
+bool vcpu_fpu_set_xcr0(struct minivmm_vcpu *vcpu, u64 xcr0);
+int vcpu_fpu_alloc(struct minivmm_vcpu *vcpu);
+void vcpu_fpu_free(struct minivmm_vcpu *vcpu);
+void vcpu_fpu_load(struct minivmm_vcpu *vcpu);
+void vcpu_fpu_put(struct minivmm_vcpu *vcpu);
+void vcpu_fpu_enter_xcr0(struct minivmm_vcpu *vcpu);
+void vcpu_fpu_exit_xcr0(struct minivmm_vcpu *vcpu);
+
 /* vpid.c */
 u16 vpid_alloc(void);
 void vpid_free(u16 vpid);
@@ -198,6 +215,8 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s);
 u64 vmx_get_cr0(void);
 void vmx_set_cr0(u64 cr0);
 void vmx_set_cr4(u64 cr4);
+u64 vmx_get_cr4(void);
+bool vmx_cr4_valid(u64 cr4);
 void vmx_init_msr_areas(struct minivmm_vcpu *vcpu);
 void vmx_capture_host_msrs(struct minivmm_vcpu *vcpu);
 int vmx_switched_msr(u32 msr);

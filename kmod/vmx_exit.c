@@ -223,49 +223,19 @@ static int handle_triple_fault(struct minivmm_vcpu *vcpu)
 }
 
 /*
- * Exit reason 10: CPUID always exits (SDM 26.1.2). The vCPU's SET_CPUID
- * table if it has one (missing leaves read as zeros), else host values
- * with VMX and MONITOR hidden (no nested VMX; MWAIT exits with #UD) and
- * the hypervisor bit set (CPUID.1:ECX[31]).
+ * Exit reason 10: CPUID always exits (SDM 26.1.2). The answer is the
+ * vCPU's SET_CPUID table, or the host's filtered to what minivmm
+ * switches and emulates (cpuid.c).
  */
 static int handle_cpuid(struct minivmm_vcpu *vcpu)
 {
-	u32 leaf = vcpu->regs[VCPU_RAX], sub = vcpu->regs[VCPU_RCX];
-	u32 eax = 0, ebx = 0, ecx = 0, edx = 0, i;
+	u32 r[4];
 
-	if (vcpu->cpuid) {
-		for (i = 0; i < vcpu->cpuid_nent; i++) {
-			const struct minivmm_cpuid_entry *e = &vcpu->cpuid[i];
-
-			if (e->function == leaf &&
-			    (!(e->flags & MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) ||
-			     e->index == sub)) {
-				eax = e->eax;
-				ebx = e->ebx;
-				ecx = e->ecx;
-				edx = e->edx;
-				break;
-			}
-		}
-	} else {
-		cpuid_count(leaf, sub, &eax, &ebx, &ecx, &edx);
-		if (leaf == 1) {
-			ecx &= ~(BIT(5) | BIT(3));	/* VMX, MONITOR/MWAIT */
-			ecx |= BIT(31);			/* hypervisor present */
-		}
-		/* No performance counters: RDPMC raises #GP (handle_rdpmc). */
-		if (leaf == 0xa)
-			eax = ebx = ecx = edx = 0;
-		/* RDTSCP/RDPID only where they read the guest's TSC_AUX. */
-		if (leaf == 0x80000001 && !vmx_rdtscp_enabled())
-			edx &= ~BIT(27);
-		if (leaf == 7 && sub == 0 && !vmx_rdtscp_enabled())
-			ecx &= ~BIT(22);
-	}
-	vcpu->regs[VCPU_RAX] = eax;
-	vcpu->regs[VCPU_RBX] = ebx;
-	vcpu->regs[VCPU_RCX] = ecx;
-	vcpu->regs[VCPU_RDX] = edx;
+	cpuid_guest(vcpu, vcpu->regs[VCPU_RAX], vcpu->regs[VCPU_RCX], r);
+	vcpu->regs[VCPU_RAX] = r[0];
+	vcpu->regs[VCPU_RBX] = r[1];
+	vcpu->regs[VCPU_RCX] = r[2];
+	vcpu->regs[VCPU_RDX] = r[3];
 	vmx_skip_instruction(vcpu);
 	return 1;
 }
@@ -400,7 +370,8 @@ static int handle_io(struct minivmm_vcpu *vcpu)
  * 2 CLTS, 3 LMSW), GPR 11:8, LMSW source 31:16). CR0/CR4 writes exit only
  * when they touch bits the masks give us; CR8 always exits so the guest
  * TPR stays the guest's. Invalid values raise #GP like the CPU would:
- * reserved CR0 bits, PG without PE, and CR4.VMXE (no nested VMX).
+ * reserved CR0 bits, PG without PE, and CR4 bits the guest may not set
+ * (VMXE, PKE...: vmx_cr4_guest_allowed()).
  */
 static int handle_cr_access(struct minivmm_vcpu *vcpu)
 {
@@ -416,7 +387,7 @@ static int handle_cr_access(struct minivmm_vcpu *vcpu)
 				goto gp;
 			vmx_set_cr0(v);
 		} else if (cr == 4) {
-			if (v & X86_CR4_VMXE)
+			if (!vmx_cr4_valid(v))
 				goto gp;
 			vmx_set_cr4(v);
 		} else if (cr == 8) {
@@ -619,17 +590,26 @@ static int handle_vmx_insn(struct minivmm_vcpu *vcpu)
 }
 
 /*
- * Exit reason 55: XSETBV (always exits, SDM 26.1.2). The guest's XCR0
- * is not switched yet, so no value is accepted: #UD while the guest's
- * CR4.OSXSAVE is clear (as the CPU would), #GP(0) otherwise, never the
- * host's XCR0 changed (docs/uapi.md, "What is switched").
+ * Exit reason 55: XSETBV (always exits, SDM 26.1.2); the guest's XCR0 is
+ * loaded around each entry (vcpu_fpu.c). The CPU checks CR4.OSXSAVE and
+ * CPL before the exit (SDM 26.1.1), checked again here for the case
+ * where it did not: #UD, #GP(0); then ECX = 0 and a value the guest may
+ * hold (vcpu_fpu_set_xcr0()), else #GP(0) (SDM Vol. 2D, XSETBV).
  */
 static int handle_xsetbv(struct minivmm_vcpu *vcpu)
 {
-	if (!(vmcs_read(CR4_READ_SHADOW) & X86_CR4_OSXSAVE))
+	u64 v = (u32)vcpu->regs[VCPU_RAX] | (vcpu->regs[VCPU_RDX] << 32);
+	u32 cpl = (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
+
+	if (!(vmx_get_cr4() & X86_CR4_OSXSAVE)) {
 		vmx_inject_exception(X86_TRAP_UD, false, 0);
-	else
+		return 1;
+	}
+	if (cpl || (u32)vcpu->regs[VCPU_RCX] || !vcpu_fpu_set_xcr0(vcpu, v)) {
 		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	vmx_skip_instruction(vcpu);
 	return 1;
 }
 

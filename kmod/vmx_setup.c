@@ -333,6 +333,38 @@ void vmx_set_cr0(u64 cr0)
 	vmcs_write(CR0_READ_SHADOW, cr0);
 }
 
+/*
+ * The CR4 bits a guest may set: those whose state is the guest's or
+ * emulated. Not VMXE (no nested VMX), PKE (PKRU is not switched), CET,
+ * LA57 or anything newer: writes of these exit and get #GP, like
+ * reserved bits (SDM Vol. 3A 2.5), and SET_SREGS refuses them.
+ */
+static u64 vmx_cr4_guest_allowed(void)
+{
+	u64 ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+		 X86_CR4_UMIP | X86_CR4_FSGSBASE | X86_CR4_PCIDE |
+		 X86_CR4_SMEP | X86_CR4_SMAP;
+
+	if (vcpu_fpu_xsave_enabled())
+		ok |= X86_CR4_OSXSAVE;
+	return ok & vmx_caps.cr4_fixed1;
+}
+
+bool vmx_cr4_valid(u64 cr4)
+{
+	return !(cr4 & ~vmx_cr4_guest_allowed());
+}
+
+/* The guest's view of CR4: its read shadow for the bits we own. */
+u64 vmx_get_cr4(void)
+{
+	u64 mask = vmcs_read(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR4) & ~mask) | (vmcs_read(CR4_READ_SHADOW) & mask);
+}
+
 void vmx_set_cr4(u64 cr4)
 {
 	vmcs_write(GUEST_CR4, (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
@@ -350,6 +382,8 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 	 * replaced, and may not fit the new one (an error code in real
 	 * mode fails VM entry, SDM 27.2.1.3): drop it.
 	 */
+	if (!vmx_cr4_valid(s.cr4))
+		return -EINVAL;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 
 	for (i = 0; i < 8; i++) {
@@ -384,7 +418,6 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 
 void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 {
-	u64 cr4_mask = vmcs_read(CR4_GUEST_HOST_MASK);
 	int i;
 
 	memset(s, 0, sizeof(*s));
@@ -402,8 +435,7 @@ void vmx_get_sregs(struct minivmm_vcpu *vcpu, struct minivmm_sregs *s)
 	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
 	s->cr0 = vmx_get_cr0();
 	s->cr3 = vmcs_read(GUEST_CR3);
-	s->cr4 = (vmcs_read(GUEST_CR4) & ~cr4_mask) |
-		 (vmcs_read(CR4_READ_SHADOW) & cr4_mask);
+	s->cr4 = vmx_get_cr4();
 	s->efer = vmcs_read(GUEST_IA32_EFER);
 	s->cr2 = vcpu->cr2;
 	s->cr8 = vcpu->cr8;
@@ -480,7 +512,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	if (vmx_ctls.proc2 & SECONDARY_EXEC_ENABLE_VPID)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_forced() | ~vmx_caps.cr0_fixed1);
-	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1);
+	/* Owned by the guest: only the bits it may set and VMX lets it. */
+	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_fixed0 | ~vmx_cr4_guest_allowed());
 	vmx_setup_host_state();
 	vmx_reset_guest_state(vcpu);
 	return 0;

@@ -77,16 +77,26 @@ kill -0 $vmm 2>/dev/null && t_pass run-host-responsive-during-ac-loop ||
 	t_fail run-host-responsive-during-ac-loop "the VMM ended before the shell loop did"
 kill -9 $vmm 2>/dev/null
 wait $vmm 2>/dev/null
-# The world switch from inside (guest-images/wswitch.c), with a host task
-# faulting on fresh pages beside it so the CPU's CR2 keeps changing.
+# The world switch from inside (guest-images/wswitch.c), with host tasks
+# beside it: one faulting on fresh pages so the CPU's CR2 keeps changing,
+# one keeping a pattern in its YMM registers (it checks them too).
 pagefault_loop &
 pfl=$!
+avx_loop >/tmp/avx 2>&1 &
+avx=$!
 minivmm run --timeout 120 /guests/wswitch.elf >/tmp/out 2>/tmp/err
 rc=$?
 kill $pfl 2>/dev/null
 wait $pfl 2>/dev/null
+kill $avx 2>/dev/null
+wait $avx
+avx_rc=$?
 t_info "wswitch: rc=$rc $(tr '\n' '|' </tmp/out) $(head -c 300 /tmp/err)"
-for name in cr2 syscall tsc_aux pat invd wbinvd rdpmc vmxon xsetbv icebp; do
+t_info "avx_loop: rc=$avx_rc $(tr '\n' '|' </tmp/avx)"
+[ $avx_rc = 0 ] && grep -q '^avx_loop: [1-9][0-9]* checks, 0 mismatches$' /tmp/avx &&
+	t_pass run-wswitch-host-ymm-kept || t_fail run-wswitch-host-ymm-kept "$(cat /tmp/avx)"
+for name in cr2 syscall tsc_aux pat invd wbinvd rdpmc vmxon xsetbv icebp \
+	cpuid cr4_pke xcr0 xsetbv_bad ymm; do
 	line=$(tr -d '\r' </tmp/out | grep "^wswitch: [A-Z]* $name\(:\|\$\)")
 	case "$line" in
 	"wswitch: PASS $name") t_pass "run-wswitch-$name" ;;

@@ -472,6 +472,13 @@ static void test_sregs_reserved(int vcpu)
 	s.idt.pad[0] = 1;
 	EXPECT_ERR("vcpu-set-sregs-dtable-pad", EINVAL, ioctl(vcpu, MINIVMM_SET_SREGS, &s));
 	s.idt.pad[0] = 0;
+	s.cr4 |= 1ull << 22;		/* PKE: PKRU is not switched */
+	EXPECT_ERR("vcpu-set-sregs-cr4-pke", EINVAL, ioctl(vcpu, MINIVMM_SET_SREGS, &s));
+	s.cr4 &= ~(1ull << 22);
+	s.cr4 |= 1ull << 13;		/* VMXE: no nested VMX */
+	EXPECT_ERR("vcpu-set-sregs-cr4-vmxe", EINVAL, ioctl(vcpu, MINIVMM_SET_SREGS, &s));
+	s.cr4 &= ~(1ull << 13);
+	s.idt.pad[0] = 0;
 	EXPECT_RET("vcpu-set-sregs-from-get-sregs", 0, ioctl(vcpu, MINIVMM_SET_SREGS, &s));
 }
 
