@@ -272,12 +272,13 @@ static void check_cr4_pke(void)
 	result("cr4_pke", v == 13 && read_cr4() == cr4, "vector, CR4 after", v, read_cr4());
 }
 
+/* XCR0, or ~0 if XGETBV faults (#UD with CR4.OSXSAVE clear). */
 static u64 xgetbv0(void)
 {
-	u32 lo, hi;
+	u32 lo = 0, hi = 0;
 
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return (u64)hi << 32 | lo;
+	GUARD("xgetbv", : "=a"(lo), "=d"(hi) : "c"(0) : "r11", "memory");
+	return exc_vector == EXC_NONE ? (u64)hi << 32 | lo : ~0ull;
 }
 
 static int xsetbv_safe(u32 ecx, u64 v)
@@ -402,8 +403,14 @@ static void check_ymm(void)
 	u32 a, b, c, d;
 	int n, m;
 
-	if (!have_avx || xgetbv0() != 7) {
-		result("ymm", 0, "no AVX, or XCR0 is not 7: XCR0", xgetbv0(), have_avx);
+	/* On its own feet: CR4.OSXSAVE and XCR0 = x87|SSE|AVX, whatever xcr0 found. */
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(read_cr4() & (1u << 18)))
+		write_cr4(read_cr4() | (1u << 18));
+	if (xgetbv0() != 7)
+		xsetbv_safe(0, 7);
+	if (!(c & (1u << 28)) || xgetbv0() != 7) {
+		result("ymm", 0, "no AVX in CPUID, or XCR0 is not 7: XCR0, CPUID.1:ECX", xgetbv0(), c);
 		return;
 	}
 	ymm_store_all();

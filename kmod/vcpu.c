@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
-#include <asm/fpu/api.h>
 #include <asm/vmx.h>
 #include "minivmm.h"
 #include "vm.h"
