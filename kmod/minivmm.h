@@ -1,5 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* minivmm.ko internal interfaces. */
+/*
+ * minivmm.ko internal interfaces.
+ *
+ * "SDM" in kmod/ comments is the Intel 64 and IA-32 Architectures
+ * Software Developer's Manual, in its numbering since 2022 (order number
+ * 325462-078US and later), where Vol. 3C has VMX as chapters 24 (intro,
+ * VMXON), 25 (VMCS), 26 (non-root operation), 27 (VM entries), 28 (VM
+ * exits), 29 (EPT, VPID) and 31 (instruction reference); Vol. 3D
+ * appendix A (capability MSRs) and appendix C (exit reasons). A bare
+ * section number means Vol. 3C.
+ */
 #ifndef MINIVMM_KMOD_H
 #define MINIVMM_KMOD_H
 
