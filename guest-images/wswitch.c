@@ -27,6 +27,10 @@
  *   ymm       the YMM upper halves start zeroed (never the host's: the
  *             suite runs a host task keeping a pattern in its own), and
  *             the guest's pattern survives 2000 exits to userspace
+ *   tf_cpuid  with RFLAGS.TF set, CPUID (emulated by the module) ends in
+ *             a single-step #DB right after it, with DR6.BS
+ *   tf_movss  the same for a CPUID in a MOV SS shadow (the #DB the MOV SS
+ *             held back is taken after CPUID, SDM Vol. 3A 6.8.3)
  */
 #include "lib/guest.h"
 #include "lib/idt.h"
@@ -438,6 +442,50 @@ static void check_ymm(void)
 	result("ymm", 1, "", 0, 0);
 }
 
+static u64 read_dr6(void)
+{
+	u64 v;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+/* A #DB right at @want with DR6.BS: pass; else what was seen. */
+static void tf_result(const char *name, u64 want)
+{
+	u64 dr6 = read_dr6();
+
+	if (exc_vector != 1)
+		result(name, 0, "no #DB: vector, RIP", exc_vector, exc_rip);
+	else
+		result(name, exc_rip == want && (dr6 & (1u << 14)),
+		       "#DB at RIP, expected", exc_rip, want);
+}
+
+extern char tf_cpuid_after[], tf_movss_after[];
+
+static __attribute__((noinline)) void check_tf(void)
+{
+	u32 a = 0, c = 0;
+
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
+	GUARD("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+	      "cpuid\n"
+	      "tf_cpuid_after: nop; nop",
+	      : "+a"(a), "+c"(c) : : "rbx", "rdx", "r11", "memory");
+	tf_result("tf_cpuid", (u64)tf_cpuid_after);
+
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
+	a = c = 0;
+	GUARD("mov %%ss, %%edx\n\t"
+	      "pushfq; orq $0x100, (%%rsp); popfq\n\t"
+	      "mov %%edx, %%ss\n\t"
+	      "cpuid\n"
+	      "tf_movss_after: nop; nop",
+	      : "+a"(a), "+c"(c) : : "rbx", "rdx", "r11", "memory");
+	tf_result("tf_movss", (u64)tf_movss_after);
+}
+
 int main(void)
 {
 	idt_init();
@@ -451,6 +499,7 @@ int main(void)
 	check_xcr0();
 	check_xsetbv_bad();
 	check_ymm();
+	check_tf();
 	serial_puts("wswitch: ");
 	serial_put_hex(failed, 2);
 	serial_puts(" failed\n");

@@ -51,6 +51,7 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			vcpu_complete_userspace_exit(vcpu);
 			completed = true;
 		}
+		vmx_inject_deferred(vcpu);
 		ret = vcpu_enter_exit(vcpu);
 		if (ret == -EAGAIN) {
 			preempt_enable();

@@ -24,6 +24,7 @@
 #define VCPU_DR6_INIT		0xffff0ff0ull	/* DR6 after reset */
 #define VCPU_DR6_GUEST_BITS	0xe00full	/* B0-B3, BD, BS, BT */
 #define VCPU_DR6_BD		BIT(13)
+#define VCPU_DR6_BS		BIT(14)	/* single step */
 #define VCPU_DR7_INIT		0x400ull	/* DR7 after reset */
 #define VCPU_DR7_ENABLES	0xffull		/* L0-L3, G0-G3 */
 #define VCPU_DR7_GD		BIT(13)
@@ -64,6 +65,7 @@ struct minivmm_vm {
 	struct minivmm_ept ept;
 	/* CPUs that ran this VM: the first run on a CPU flushes its EPT TLB. */
 	cpumask_t ept_cpus;
+	u64 serial;			/* unique per load: spec_vm_switch() */
 	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
 };
 
@@ -124,6 +126,8 @@ struct minivmm_vcpu {
 	bool pending_io_in;		/* finish an IN on the next RUN */
 	u64 pending_ins_gva;		/* INS: where its data goes, if count>0 */
 	u32 pending_ins_bytes;
+	u32 deferred_event;		/* interrupt/NMI waiting: vmx_inject_deferred() */
+	bool triple_fault;		/* set by vmx_inject_exception() */
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
 	bool pending_mmio_read;		/* put run->mmio.data in mmio_insn.reg */
 	struct mmio_insn mmio_insn;
@@ -185,6 +189,12 @@ void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu);
 /* vcpu_switch.c: 0, 1 (VMLAUNCH/VMRESUME failed) or -EAGAIN */
 int vcpu_enter_exit(struct minivmm_vcpu *vcpu);
 
+/* spec.c */
+u64 spec_new_vm_serial(void);
+void spec_vm_switch(u64 serial);
+void spec_before_entry(void);
+void spec_log_unmitigated(void);
+
 /* cpuid.c */
 void cpuid_guest(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r);
 
@@ -225,6 +235,7 @@ bool vmx_rdtscp_enabled(void);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);
+void vmx_inject_deferred(struct minivmm_vcpu *vcpu);
 
 /* vmx_entry.S */
 int vmx_enter_guest(u64 *regs, bool launched);

@@ -14,24 +14,90 @@
 #include "vm.h"
 #include "vmcs.h"
 
-static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
+/* Exception classes for double faults (SDM Vol. 3A 6.15, Table 6-4). */
+static bool vmx_exc_contributory(u8 v)
 {
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vcpu->exit.instr_len);
+	return v == X86_TRAP_DE || v == X86_TRAP_TS || v == X86_TRAP_NP ||
+	       v == X86_TRAP_SS || v == X86_TRAP_GP;
 }
 
 /*
  * Queue a hardware exception for the next VM entry (SDM 27.6 "Event
  * Injection"). Real mode has no error codes (SDM 27.2.1.3).
+ *
+ * An event may already be queued: the one the exit interrupted in
+ * mid-delivery (re-queued by vmx_handle_exit()). The two combine as the
+ * CPU would combine them (SDM Vol. 3A 6.15, Table 6-5, like KVM's
+ * kvm_multiple_exception()): contributory after contributory, or
+ * contributory or #PF after #PF, is #DF(0); anything after #DF is a
+ * triple fault (the run ends as a shutdown); otherwise the new exception
+ * is delivered. Then a hardware exception or software event that was
+ * queued is dropped, as the CPU drops it: the guest's handler returns to
+ * the instruction, which raises it again. An external interrupt or NMI
+ * is not raised again by anything: it is kept in vcpu->deferred_event
+ * and injected on a later entry (vmx_inject_deferred()).
  */
-static void vmx_inject_exception(u8 vector, bool has_error, u32 error)
+static void vmx_inject_exception(struct minivmm_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error)
 {
-	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+	u32 prev = vmcs_read(VM_ENTRY_INTR_INFO_FIELD);
+	u32 info;
 
+	if (prev & INTR_INFO_VALID_MASK) {
+		u8 first = prev & INTR_INFO_VECTOR_MASK;
+
+		switch (prev & INTR_INFO_INTR_TYPE_MASK) {
+		case INTR_TYPE_HARD_EXCEPTION:
+			if (first == X86_TRAP_DF) {
+				vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+				vcpu->triple_fault = true;
+				return;
+			}
+			if ((vmx_exc_contributory(first) && vmx_exc_contributory(vector)) ||
+			    (first == X86_TRAP_PF && (vector == X86_TRAP_PF ||
+						      vmx_exc_contributory(vector)))) {
+				vector = X86_TRAP_DF;
+				has_error = true;
+				error = 0;
+			}
+			break;
+		case INTR_TYPE_EXT_INTR:
+		case INTR_TYPE_NMI_INTR:
+			vcpu->deferred_event = prev;
+			break;
+		}
+	}
+	info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
 	if (has_error && (vmcs_read(GUEST_CR0) & X86_CR0_PE)) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/*
+ * Before an entry: an external interrupt or NMI that had to wait for an
+ * exception (vmx_inject_exception()) is injected once nothing else is
+ * queued and the guest can take it (SDM 27.3.1.5: RFLAGS.IF and no STI
+ * or MOV-SS blocking for an interrupt, no NMI or MOV-SS blocking for an
+ * NMI). Without interrupt-window exiting it waits for the next exit.
+ */
+void vmx_inject_deferred(struct minivmm_vcpu *vcpu)
+{
+	u32 ev = vcpu->deferred_event, intr;
+
+	if (!ev || (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	if ((ev & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
+		if (intr & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_MOV_SS))
+			return;
+	} else if (!(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+		   (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
+		return;
+	}
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, ev);
+	vcpu->deferred_event = 0;
 }
 
 /*
@@ -50,18 +116,52 @@ static void vmx_deliver_db(struct minivmm_vcpu *vcpu, u64 dr6_bits)
 }
 
 /*
+ * Past an instruction the module emulated, as if the CPU had run it:
+ * RIP advanced; the STI / MOV-SS interrupt shadow, which lasts one
+ * instruction, is over (SDM 25.4.2; KVM clears it the same way); and
+ * with RFLAGS.TF set the single-step trap that instruction would have
+ * raised is delivered now: #DB with DR6.BS (SDM Vol. 3B 18.3.1.4), any
+ * single step the CPU kept pending for it dropped so it is not taken
+ * twice.
+ */
+static void vmx_advance_rip(struct minivmm_vcpu *vcpu, u64 len)
+{
+	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + len);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	if (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF) {
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+		vmx_deliver_db(vcpu, VCPU_DR6_BS);
+		vmx_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+	}
+}
+
+static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
+{
+	vmx_advance_rip(vcpu, vcpu->exit.instr_len);
+}
+
+/*
  * Exit reason 0: an exception the exception bitmap intercepts (SDM
  * 26.2). #AC and #DB are always intercepted so a guest whose handler
  * raises them again cannot keep the CPU inside an endless delivery loop
  * without VM exits (CVE-2015-5307, CVE-2015-8104): each one exits, gets
- * reinjected, and the run loop stays in control. Host NMIs were
- * delivered right after the exit (vcpu.c).
+ * reinjected, and the run loop stays in control. Host NMIs and machine
+ * checks (#MC is intercepted too) were handed to the host right after
+ * the exit (vcpu_switch.c).
  */
 static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 {
 	u32 info = vcpu->exit.intr_info;
 
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		return 1;
+	/* #MC: the host's handler had it right after the exit (vcpu_switch.c). */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC &&
+	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_HARD_EXCEPTION)
 		return 1;
 	/*
 	 * ICEBP (INT1): a privileged software exception (SDM 25.9.2); #DB
@@ -79,7 +179,7 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 		return -1;
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
 		vmx_deliver_db(vcpu, vcpu->exit.qualification);
-	vmx_inject_exception(info & INTR_INFO_VECTOR_MASK,
+	vmx_inject_exception(vcpu, info & INTR_INFO_VECTOR_MASK,
 			     info & INTR_INFO_DELIVER_CODE_MASK,
 			     vcpu->exit.intr_error);
 	return 1;
@@ -188,7 +288,7 @@ static int handle_rdmsr(struct minivmm_vcpu *vcpu)
 	u64 v;
 
 	if (!vmx_msr_read(vcpu, vcpu->regs[VCPU_RCX], &v)) {
-		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vcpu->regs[VCPU_RAX] = (u32)v;
@@ -202,7 +302,7 @@ static int handle_wrmsr(struct minivmm_vcpu *vcpu)
 	u64 v = (u32)vcpu->regs[VCPU_RAX] | (vcpu->regs[VCPU_RDX] << 32);
 
 	if (!vmx_msr_write(vcpu, vcpu->regs[VCPU_RCX], v)) {
-		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vmx_skip_instruction(vcpu);
@@ -414,14 +514,14 @@ static int handle_cr_access(struct minivmm_vcpu *vcpu)
 	vmx_skip_instruction(vcpu);
 	return 1;
 gp:
-	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return 1;
 }
 
 /* Exit reasons 36/39: MWAIT/MONITOR; CPUID hides MONITOR, so #UD (SDM 26.1.3). */
 static int handle_monitor_mwait(struct minivmm_vcpu *vcpu)
 {
-	vmx_inject_exception(X86_TRAP_UD, false, 0);
+	vmx_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 	return 1;
 }
 
@@ -463,14 +563,14 @@ static int handle_dr_access(struct minivmm_vcpu *vcpu)
 		goto gp;
 	if (dr == 4 || dr == 5) {
 		if (vmcs_read(GUEST_CR4) & X86_CR4_DE) {
-			vmx_inject_exception(X86_TRAP_UD, false, 0);
+			vmx_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 			return 1;
 		}
 		dr += 2;			/* aliases of DR6 and DR7 */
 	}
 	if (vcpu->dr7 & VCPU_DR7_GD) {		/* general detect: #DB instead */
 		vmx_deliver_db(vcpu, VCPU_DR6_BD);
-		vmx_inject_exception(X86_TRAP_DB, false, 0);
+		vmx_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 		return 1;
 	}
 	if (q & BIT(4)) {			/* MOV from DR */
@@ -494,7 +594,7 @@ static int handle_dr_access(struct minivmm_vcpu *vcpu)
 	vmx_skip_instruction(vcpu);
 	return 1;
 gp:
-	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return 1;
 }
 
@@ -524,6 +624,13 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 	if (flags >= 0 && !((flags & MINIVMM_MEM_READONLY) &&
 			    (vcpu->exit.qualification & 2)))
 		return 1;	/* mapped meanwhile (slot changed): retry */
+	/*
+	 * The guest was delivering an event (its IDT, GDT or stack is not
+	 * RAM, SDM 28.2.4): RIP is not an instruction that touched MMIO.
+	 * An internal error, with the vectoring info reported.
+	 */
+	if (vcpu->exit.idt_vectoring & VECTORING_INFO_VALID_MASK)
+		return -1;
 	n = vcpu_read_guest_virt(vcpu, vmcs_read(GUEST_CS_BASE) + rip, bytes,
 				 sizeof(bytes));
 	if (mmio_decode(bytes, n, vmx_code_mode(), in) ||
@@ -550,7 +657,7 @@ static int handle_ept_violation(struct minivmm_vcpu *vcpu)
 	} else {
 		vcpu->pending_mmio_read = true;
 	}
-	vmcs_write(GUEST_RIP, rip + in->len);
+	vmx_advance_rip(vcpu, in->len);
 	return 0;
 }
 
@@ -574,7 +681,7 @@ static int handle_invd_wbinvd(struct minivmm_vcpu *vcpu)
  */
 static int handle_rdpmc(struct minivmm_vcpu *vcpu)
 {
-	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return 1;
 }
 
@@ -585,7 +692,7 @@ static int handle_rdpmc(struct minivmm_vcpu *vcpu)
  */
 static int handle_vmx_insn(struct minivmm_vcpu *vcpu)
 {
-	vmx_inject_exception(X86_TRAP_UD, false, 0);
+	vmx_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 	return 1;
 }
 
@@ -602,11 +709,11 @@ static int handle_xsetbv(struct minivmm_vcpu *vcpu)
 	u32 cpl = (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
 
 	if (!(vmx_get_cr4() & X86_CR4_OSXSAVE)) {
-		vmx_inject_exception(X86_TRAP_UD, false, 0);
+		vmx_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	}
 	if (cpl || (u32)vcpu->regs[VCPU_RCX] || !vcpu_fpu_set_xcr0(vcpu, v)) {
-		vmx_inject_exception(X86_TRAP_GP, true, 0);
+		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vmx_skip_instruction(vcpu);
@@ -695,11 +802,20 @@ int vmx_handle_exit(struct minivmm_vcpu *vcpu)
 	}
 	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
 		ret = vmx_exit_handlers[basic](vcpu);
+	if (vcpu->triple_fault) {
+		/* An exception while delivering #DF (vmx_inject_exception()). */
+		vcpu->triple_fault = false;
+		run->exit_reason = MINIVMM_EXIT_SHUTDOWN;
+		return 0;
+	}
 	if (ret >= 0)
 		return ret;
 	run->exit_reason = MINIVMM_EXIT_INTERNAL_ERROR;
 	run->internal.exit_reason = basic;
 	run->internal.qualification = vcpu->exit.qualification;
 	run->internal.rip = vmcs_read(GUEST_RIP);
+	run->internal.idt_vectoring_info = vcpu->exit.idt_vectoring &
+		VECTORING_INFO_VALID_MASK ? vcpu->exit.idt_vectoring : 0;
+	run->internal.idt_vectoring_error = vcpu->exit.idt_error;
 	return 0;
 }

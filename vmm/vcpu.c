@@ -223,6 +223,28 @@ static enum vcpu_action handle_fail_entry(struct vcpu *v, int *status)
 	return VCPU_STOP;
 }
 
+/*
+ * The event the guest was delivering when the exit came (IDT-vectoring
+ * information, SDM Vol. 3C 25.9.3: vector 7:0, type 10:8, error code
+ * valid 11, valid 31), e.g. an exception whose IDT or stack is not RAM.
+ */
+static void vcpu_report_vectoring(struct vcpu *v, __u64 info, __u64 error)
+{
+	static const char *const types[8] = {
+		"external interrupt", "type 1", "NMI", "exception",
+		"software interrupt", "privileged software exception",
+		"software exception", "type 7",
+	};
+
+	if (!(info & (1u << 31)))
+		return;
+	fprintf(v->err, VMM_PROG ": internal error: during delivery of %s, vector %llu",
+		types[(info >> 8) & 7], (unsigned long long)(info & 0xff));
+	if (info & (1u << 11))
+		fprintf(v->err, ", error code %#llx", (unsigned long long)error);
+	fprintf(v->err, " (IDT-vectoring info %#llx)\n", (unsigned long long)info);
+}
+
 static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
 {
 	struct minivmm_run *run = v->run;
@@ -233,6 +255,8 @@ static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
 		(unsigned long long)run->internal.exit_reason, name,
 		(unsigned long long)run->internal.qualification,
 		(unsigned long long)run->internal.rip);
+	vcpu_report_vectoring(v, run->internal.idt_vectoring_info,
+			      run->internal.idt_vectoring_error);
 	vcpu_dump_state(v);
 	*status = VMM_EXIT_INTERNAL_ERROR;
 	return VCPU_STOP;

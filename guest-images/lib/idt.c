@@ -7,6 +7,7 @@
 volatile int exc_vector = EXC_NONE;
 volatile u64 exc_error;
 volatile u64 exc_recover_rip;
+volatile u64 exc_rip;
 void (*exc_hook)(int vector, u64 error);
 
 struct idt_gate {

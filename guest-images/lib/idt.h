@@ -14,6 +14,7 @@
 extern volatile int exc_vector;		/* last exception, EXC_NONE: none */
 extern volatile u64 exc_error;
 extern volatile u64 exc_recover_rip;
+extern volatile u64 exc_rip;		/* the RIP the CPU pushed */
 
 void idt_init(void);
 

@@ -2,8 +2,9 @@
 /*
  * Exception stubs of the long-mode test guests (lib/idt.c): each pushes
  * an error code where the CPU does not, then its vector, and calls
- * exc_handler(vector, error); the common code then returns to
- * exc_recover_rip, so a check survives the exception it provoked.
+ * exc_handler(vector, error), with the RIP the CPU pushed in exc_rip;
+ * the common code then returns to exc_recover_rip with TF clear, so a
+ * check survives the exception it provoked.
  */
 	.macro	isr vec, has_err
 	.globl	isr_\vec
@@ -53,9 +54,13 @@ isr_common:
 	movq	72(%rsp), %rdi
 	movq	80(%rsp), %rsi
 	/* The CPU aligned RSP to 16 before its 5 words; 2 + 9 more: 16 again. */
+	movq	88(%rsp), %rax
+	movq	%rax, exc_rip(%rip)
 	call	exc_handler
 	movq	exc_recover_rip(%rip), %rax
 	movq	%rax, 88(%rsp)
+	/* Back at the recovery point without single-stepping (RFLAGS.TF). */
+	andq	$~0x100, 104(%rsp)
 	popq	%r11
 	popq	%r10
 	popq	%r9

@@ -283,6 +283,13 @@ struct minivmm_run {
 			__u64 exit_reason;	/* VMX basic exit reason */
 			__u64 qualification;
 			__u64 rip;
+			/*
+			 * The event the guest was delivering when the exit
+			 * came (IDT-vectoring information, bit 31 valid;
+			 * 0: none) and its error code.
+			 */
+			__u64 idt_vectoring_info;
+			__u64 idt_vectoring_error;
 		} internal;
 		__u8 padding[256];
 	};
