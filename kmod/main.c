@@ -119,6 +119,7 @@ static int __init minivmm_init(void)
 		return ret;
 	vcpu_init_loaded_lists();
 	vcpu_fpu_caps_init();
+	spec_log_unmitigated();
 
 	ret = vmx_hw_init();
 	if (ret)

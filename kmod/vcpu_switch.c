@@ -7,6 +7,8 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/mce.h>
+#include <asm/trapnr.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 #include <linux/version.h>
@@ -27,11 +29,43 @@ static void vmcs_write_if_changed(u64 *cached, unsigned long field, u64 value)
 }
 
 /*
+ * A machine check in the guest (#MC intercepted, SDM 26.2) or during VM
+ * entry (exit reason 41, SDM 27.8) is the host's: hand it to the host's
+ * handler right after the exit, IRQs still off, with a frame that says
+ * it did not interrupt the kernel (KVM does the same).
+ */
+static bool vmx_exit_is_machine_check(const struct minivmm_exit *e)
+{
+	u32 basic = e->reason & 0xffff;
+
+	if (basic == EXIT_REASON_MCE_DURING_VMENTRY)
+		return true;
+	return basic == EXIT_REASON_EXCEPTION_NMI &&
+	       (e->intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK |
+				INTR_INFO_VECTOR_MASK)) ==
+	       (INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | X86_TRAP_MC);
+}
+
+static void vcpu_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,		/* as if from user mode: not the kernel's */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/*
  * One guest entry and exit (0; 1 if VMLAUNCH/VMRESUME failed; -EAGAIN if
  * the VMCS was taken away meanwhile), with what VMX does not switch done
  * around it: the guest's FPU/SSE/AVX state and XCR0 (vcpu_fpu.c),
- * MSR_KERNEL_GS_BASE (SWAPGS in the guest changes it without an exit), CR2 (not in the VMCS: the guest's before entry,
- * saved after exit), the host FS base and, after the exit, the GDTR/
+ * MSR_KERNEL_GS_BASE (SWAPGS in the guest changes it without an exit),
+ * CR2 (not in the VMCS: the guest's before entry, saved after exit), the
+ * L1D flush and machine checks (spec.c, below), the host FS base and,
+ * after the exit, the GDTR/
  * IDTR limits, TR's limit, DS/ES, FS/GS selectors and LDTR (SDM Vol. 3C
  * 28.5.2 leaves them null) and IA32_DEBUGCTL (28.5.1 clears it). The
  * SYSCALL MSRs, TSC_AUX and PAT are switched by VMX itself, through the
@@ -100,6 +134,7 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 		native_write_cr2(vcpu->cr2);
 
 	vcpu_fpu_enter_xcr0(vcpu);
+	spec_before_entry();
 	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
 	vcpu_fpu_exit_xcr0(vcpu);
 
@@ -158,6 +193,8 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 		    (vcpu->exit.intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
 		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
 			asm volatile("int $2");
+		if (vmx_exit_is_machine_check(&vcpu->exit))
+			vcpu_machine_check();
 	}
 	/* A pending host interrupt (exit reason 1) is taken here. */
 	local_irq_enable();

@@ -111,6 +111,8 @@ int vcpu_load(struct minivmm_vcpu *vcpu)
 			return err;
 		this_cpu_write(vmx_current_vcpu, vcpu);
 	}
+	/* Another VM ran here last: it must not steer our branches (IBPB). */
+	spec_vm_switch(vcpu->vm->serial);
 	return 0;
 }
 

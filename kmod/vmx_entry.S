@@ -16,6 +16,7 @@
 #include <linux/objtool.h>
 #include <asm/asm.h>
 #include <asm/ibt.h>
+#include <asm/nospec-branch.h>
 
 #define VMCS_HOST_RSP	0x6c14
 
@@ -52,8 +53,11 @@ SYM_FUNC_START(vmx_enter_guest)
 	vmwrite	%rsp, %rax
 	jbe	.Lfailed
 
-	/* Flags for the launch/resume choice survive the MOVs below. */
-	test	%sil, %sil
+	/*
+	 * The launch/resume choice in CF (CF set: launch): MOVs leave it,
+	 * and so does VERW below, which writes only ZF.
+	 */
+	cmp	$1, %sil
 	mov	%rdi, %rax
 	mov	R_RCX(%rax), %rcx
 	mov	R_RDX(%rax), %rdx
@@ -70,7 +74,13 @@ SYM_FUNC_START(vmx_enter_guest)
 	mov	R_R14(%rax), %r14
 	mov	R_R15(%rax), %r15
 	mov	R_RAX(%rax), %rax
-	jnz	.Lresume
+	/*
+	 * MDS, TAA, MMIO stale data: clear the CPU buffers last thing
+	 * before entry where the kernel says the CPU needs it (its
+	 * X86_FEATURE_CLEAR_CPU_BUF_VM, as KVM's vmenter.S does).
+	 */
+	VM_CLEAR_CPU_BUFFERS
+	jnc	.Lresume
 	vmlaunch
 	jmp	.Lfailed
 .Lresume:
@@ -110,6 +120,15 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
+	/*
+	 * Spectre v2: the guest must not steer the host's returns through
+	 * return-stack entries it left; refill the RSB first thing after
+	 * the exit where the kernel asks for it (X86_FEATURE_RSB_VMEXIT,
+	 * _LITE for eIBRS parts), as KVM does.
+	 */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
+	xor	%ecx, %ecx
 	xor	%eax, %eax
 .Lout:
 	pop	%rbx

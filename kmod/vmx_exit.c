@@ -401,6 +401,13 @@ static int handle_string_io(struct minivmm_vcpu *vcpu, u32 size, bool in,
 	int idx = in ? VCPU_RDI : VCPU_RSI;
 	u64 n, step, bytes;
 
+	/*
+	 * The address size above is only reported where IA32_VMX_BASIC[54]
+	 * says so (SDM Vol. 3D A.1); without it, string I/O is an internal
+	 * error rather than a guess.
+	 */
+	if (!(vmx_caps.basic & BIT_ULL(54)))
+		return -1;
 	if (!count) {			/* REP with RCX=0: a no-op */
 		vmx_skip_instruction(vcpu);
 		return 1;

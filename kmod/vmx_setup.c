@@ -101,6 +101,16 @@ int vmx_setup_controls(void)
 				&vmx_ctls.entry);
 	if (ret)
 		return ret;
+	/*
+	 * What ept.c relies on (SDM Vol. 3D A.10): a 4-level walk, write-back
+	 * paging structures, and all-context INVEPT (the only type it uses).
+	 */
+	if ((c->ept_vpid_cap & (BIT_ULL(6) | BIT_ULL(14) | BIT_ULL(20) | BIT_ULL(26))) !=
+	    (BIT_ULL(6) | BIT_ULL(14) | BIT_ULL(20) | BIT_ULL(26))) {
+		pr_err(MINIVMM_NAME ": EPT lacks what minivmm needs (4-level walk, write-back, all-context INVEPT): IA32_VMX_EPT_VPID_CAP %#llx\n",
+		       c->ept_vpid_cap);
+		return -EOPNOTSUPP;
+	}
 
 	/* WBINVD in the guest must not flush the host's caches (a storm of
 	 * them would slow every other task): it exits and is a no-op.
@@ -136,8 +146,12 @@ int vmx_setup_controls(void)
 	 * with IF=0). It counts TSC >> IA32_VMX_MISC[4:0] and restarts from
 	 * this value at each entry (its value is not saved on exit).
 	 */
-	/* VPID is an optimisation: used when the CPU has it and INVVPID. */
-	if ((c->features & MINIVMM_VMX_F_VPID) && (c->features & MINIVMM_VMX_F_INVVPID))
+	/*
+	 * VPID is an optimisation: used when the CPU has it and INVVPID with
+	 * a type vpid_flush() can use (single- or all-context, bits 41/42).
+	 */
+	if ((c->features & MINIVMM_VMX_F_VPID) && (c->features & MINIVMM_VMX_F_INVVPID) &&
+	    (c->ept_vpid_cap & (BIT_ULL(41) | BIT_ULL(42))))
 		vmx_ctls.proc2 |= SECONDARY_EXEC_ENABLE_VPID;
 	if (minivmm_ctl_allowed1(minivmm_caps_pin(c)) & PIN_BASED_VMX_PREEMPTION_TIMER) {
 		u64 ticks = ((u64)tsc_khz * VMX_TIME_SLICE_MS) >>
@@ -494,8 +508,12 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_ctls.proc2);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_ctls.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_ctls.entry);
-	/* #AC and #DB always exit: see handle_exception_nmi(). */
-	vmcs_write(EXCEPTION_BITMAP, (1u << X86_TRAP_DB) | (1u << X86_TRAP_AC));
+	/*
+	 * #AC and #DB always exit: see handle_exception_nmi(); #MC too: a
+	 * machine check is the host's (vcpu_switch.c).
+	 */
+	vmcs_write(EXCEPTION_BITMAP, (1u << X86_TRAP_DB) | (1u << X86_TRAP_AC) |
+		   (1u << X86_TRAP_MC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);

@@ -17,6 +17,24 @@ t_grep load-summary-line 'minivmm: VMCS revision 0x[0-9a-f]*, 4096 bytes, preemp
 for f in ept vpid unrestricted_guest preemption_timer; do
 	t_grep "load-summary-has-$f" "features:.* $f " /tmp/load.txt
 done
+# Speculative-execution gaps (kmod/spec.c): one line at most, and each
+# bug it names is one the kernel says this CPU has.
+vuln=/sys/devices/system/cpu/vulnerabilities
+bugs=$(sed -n 's/.*minivmm: CPU bugs not mitigated for guests:\(.*\): trusted guests only.*/\1/p' /tmp/load.txt)
+n=$(grep -c 'CPU bugs not mitigated' /tmp/load.txt)
+t_info "unmitigated for guests: ${bugs:-none}"
+bad=
+for b in $bugs; do
+	case $b in
+	SPECTRE_V2|BHI) f=spectre_v2 ;; L1TF) f=l1tf ;; MDS) f=mds ;;
+	TAA) f=tsx_async_abort ;; MMIO_STALE_DATA) f=mmio_stale_data ;;
+	RFDS) f=reg_file_data_sampling ;; RETBLEED) f=retbleed ;;
+	SRSO) f=spec_rstack_overflow ;; VMSCAPE) f=vmscape ;; *) f=none ;;
+	esac
+	[ -r $vuln/$f ] && ! grep -q '^Not affected' $vuln/$f || bad="$bad $b"
+done
+[ "$n" -le 1 ] && [ -z "$bad" ] && t_pass load-spec-gaps-line ||
+	t_fail load-spec-gaps-line "$n lines; named but not affected per $vuln:$bad"
 t_check dev-node-exists test -c /dev/minivmm
 mode=$(stat -c '%A %U %G' /dev/minivmm 2>&1)
 [ "$mode" = "crw------- root root" ] && t_pass dev-node-mode-0600 ||
