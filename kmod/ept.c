@@ -5,8 +5,10 @@
  * 4-level tables with 4 KiB leaves, write-back memory type (SDM Vol. 3C
  * 29.3.2 "EPT Translation Mechanism", 29.3.7 "EPT and Memory Typing").
  * A guest-physical address with no leaf causes an EPT violation, which
- * vmx_exit.c turns into an MMIO exit. Table pages are only freed with the
- * VM, so the CPU never walks a freed table.
+ * vmx_exit.c turns into an MMIO exit. Table pages that a slot's removal
+ * leaves empty are unlinked and freed once every CPU has dropped what it
+ * cached from them (ept_unmap_slot(), ept_free_tables()), so moving slots
+ * around cannot grow the tables without bound; the root goes with the VM.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -29,6 +31,7 @@ static u64 *ept_alloc_table(struct minivmm_ept *ept)
 	if (!page)
 		return NULL;
 	list_add(&page->lru, &ept->tables);
+	ept->nr_tables++;
 	return page_address(page);
 }
 
@@ -54,6 +57,7 @@ void ept_free(struct minivmm_ept *ept)
 		__free_page(page);
 	}
 	ept->pml4 = NULL;
+	ept->nr_tables = 0;
 }
 
 /* EPTP: 4-level walk (3 in bits 5:3), write-back (6) (SDM 25.6.11). */
@@ -98,7 +102,12 @@ int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
 		u64 *leaf = ept_walk(ept, slot->gpa + (i << PAGE_SHIFT), true);
 
 		if (!leaf) {
-			ept_unmap_slot(ept, slot);
+			LIST_HEAD(freed);
+
+			/* Nothing ran on these new entries yet, but play safe. */
+			ept_unmap_slot(ept, slot, &freed);
+			ept_invalidate_all();
+			ept_free_tables(&freed);
 			return -ENOMEM;
 		}
 		WRITE_ONCE(*leaf, page_to_phys(slot->pages[i]) | prot);
@@ -106,15 +115,91 @@ int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
 	return 0;
 }
 
-void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot)
+static bool ept_table_empty(const u64 *table)
 {
+	int i;
+
+	for (i = 0; i < 512; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/*
+ * The entry at @level (3: PML4 ... 1: PD) that points to the table
+ * covering @gpa one level down, or NULL if there is none.
+ */
+static u64 *ept_parent_entry(struct minivmm_ept *ept, u64 gpa, int level)
+{
+	u64 *table = ept->pml4;
+	int l;
+
+	for (l = 3; l > level; l--) {
+		u64 e = READ_ONCE(table[(gpa >> (12 + 9 * l)) & 511]);
+
+		if (!(e & EPT_READ))
+			return NULL;
+		table = __va(e & EPT_ADDR_MASK);
+	}
+	return &table[(gpa >> (12 + 9 * level)) & 511];
+}
+
+/*
+ * Unlink the tables below @level-entries of [@start, @end) that are now
+ * empty, onto @freed. The CPU may still hold them in its paging-structure
+ * caches: the caller invalidates on every CPU before ept_free_tables().
+ */
+static void ept_prune_level(struct minivmm_ept *ept, u64 start, u64 end,
+			    int level, struct list_head *freed)
+{
+	u64 span = 1ull << (12 + 9 * level), gpa;
+
+	for (gpa = start & ~(span - 1); gpa < end; gpa += span) {
+		u64 *entry = ept_parent_entry(ept, gpa, level), *table;
+		struct page *page;
+
+		if (!entry || !(*entry & EPT_READ))
+			continue;
+		table = __va(*entry & EPT_ADDR_MASK);
+		if (!ept_table_empty(table))
+			continue;
+		WRITE_ONCE(*entry, 0);
+		page = virt_to_page(table);
+		list_move(&page->lru, freed);
+		ept->nr_tables--;
+	}
+}
+
+/*
+ * Clear @slot's leaves, then unlink the page tables, page directories and
+ * PDPTs left empty (bottom up) onto @freed, for ept_free_tables() after
+ * the caller's ept_invalidate_all() (SDM 29.4.3: cached paging-structure
+ * entries may still point into them until INVEPT).
+ */
+void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot,
+		    struct list_head *freed)
+{
+	u64 start = slot->gpa, end = slot->gpa + (slot->npages << PAGE_SHIFT);
 	u64 i;
+	int level;
 
 	for (i = 0; i < slot->npages; i++) {
 		u64 *leaf = ept_walk(ept, slot->gpa + (i << PAGE_SHIFT), false);
 
 		if (leaf)
 			WRITE_ONCE(*leaf, 0);
+	}
+	for (level = 1; level <= 3; level++)
+		ept_prune_level(ept, start, end, level, freed);
+}
+
+void ept_free_tables(struct list_head *freed)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, freed, lru) {
+		list_del(&page->lru);
+		__free_page(page);
 	}
 }
 

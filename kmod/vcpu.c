@@ -114,9 +114,12 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
 	/* Counters only: readable while another thread runs the vCPU. */
-	if (cmd == MINIVMM_GET_VCPU_STATS)
-		return copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ?
-		       -EFAULT : 0;
+	if (cmd == MINIVMM_GET_VCPU_STATS) {
+		struct minivmm_vcpu_stats st = vcpu->stats;
+
+		st.ept_table_pages = READ_ONCE(vcpu->vm->ept.nr_tables);
+		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+	}
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	switch (cmd) {

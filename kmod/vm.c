@@ -24,14 +24,16 @@
 static void slot_release(struct minivmm_vm *vm, struct minivmm_slot *slot)
 {
 	struct minivmm_slot old = *slot;
+	LIST_HEAD(freed);
 
 	if (!old.used)
 		return;
 	write_lock(&vm->slots_lock);
 	memset(slot, 0, sizeof(*slot));
 	write_unlock(&vm->slots_lock);
-	ept_unmap_slot(&vm->ept, &old);
+	ept_unmap_slot(&vm->ept, &old, &freed);
 	ept_invalidate_all();
+	ept_free_tables(&freed);
 	unpin_user_pages_dirty_lock(old.pages, old.npages,
 				    !(old.flags & MINIVMM_MEM_READONLY));
 	kvfree(old.pages);
@@ -223,6 +225,7 @@ long minivmm_create_vm(void)
 		return -ENOMEM;
 	}
 	kref_init(&vm->ref);
+	vm->serial = spec_new_vm_serial();
 	mutex_init(&vm->lock);
 	rwlock_init(&vm->slots_lock);
 	ret = ept_init(&vm->ept);

@@ -48,7 +48,8 @@ struct minivmm_slot {
 /* EPT: 4-level tables of the VM (SDM Vol. 3C 29.3 "The Extended Page Table Mechanism"). */
 struct minivmm_ept {
 	u64 *pml4;
-	struct list_head tables;	/* every table page, freed with the VM */
+	struct list_head tables;	/* every table page in use */
+	u64 nr_tables;			/* pages on it (vm->lock) */
 };
 
 struct minivmm_vm {
@@ -162,7 +163,9 @@ int vcpu_write_guest_virt(struct minivmm_vcpu *vcpu, u64 gva, const u8 *buf,
 int ept_init(struct minivmm_ept *ept);
 void ept_free(struct minivmm_ept *ept);
 int ept_map_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
-void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot);
+void ept_unmap_slot(struct minivmm_ept *ept, struct minivmm_slot *slot,
+		    struct list_head *freed);
+void ept_free_tables(struct list_head *freed);
 u64 ept_pointer(struct minivmm_ept *ept);
 void ept_invalidate_all(void);
 void ept_invalidate_here(void);

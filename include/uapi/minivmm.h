@@ -224,7 +224,8 @@ struct minivmm_vcpu_stats {
 	__u64 userspace_exits;			/* MINIVMM_RUN returned with an exit */
 	__u64 by_reason[MINIVMM_STATS_REASONS];	/* by VMX basic exit reason */
 	__u64 exceptions[32];			/* exit reason 0, by vector */
-	__u64 reserved[14];
+	__u64 ept_table_pages;			/* the VM's EPT tables now, root included */
+	__u64 reserved[13];
 };
 #define MINIVMM_GET_VCPU_STATS	_IOR(MINIVMMIO, 0x26, struct minivmm_vcpu_stats)
 

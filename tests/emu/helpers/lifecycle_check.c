@@ -265,6 +265,67 @@ static void test_slot_churn_during_string_io(void)
 	munmap(buf[1], 0x10000);
 }
 
+/*
+ * EPT table memory is bounded: a 64 KiB slot added and removed at 64
+ * places straddling 2 MiB boundaries (a new page table each side) and
+ * 1 GiB boundaries (new page directories and a PDPT) leaves the VM's
+ * table-page count where it started, and never needs more than the few
+ * tables one such slot spans (GET_VCPU_STATS ept_table_pages).
+ */
+static uint64_t ept_tables(struct vm *v)
+{
+	struct minivmm_vcpu_stats st;
+
+	if (ioctl(v->vcpu, MINIVMM_GET_VCPU_STATS, &st))
+		return ~0ull;
+	return st.ept_table_pages;
+}
+
+static void test_ept_tables_bounded(void)
+{
+	struct minivmm_memory_region r = { .slot = 1, .memory_size = 0x10000 };
+	uint64_t base, now, most = 0;
+	uint8_t *buf;
+	struct vm v;
+	int i, err = 0;
+
+	if (vm_spinning(&v, 0))
+		return;
+	buf = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	r.userspace_addr = (uintptr_t)buf;
+	base = ept_tables(&v);
+	for (i = 0; i < 64 && !err; i++) {
+		r.guest_phys_addr = (i % 8 == 7 ? (uint64_t)(i / 8 + 1) << 30 :
+				     (uint64_t)(i + 2) << 21) - 0x8000;
+		r.memory_size = 0x10000;
+		err = ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r);
+		now = ept_tables(&v);
+		if (now > most)
+			most = now;
+		r.memory_size = 0;
+		err = err ?: ioctl(v.vm, MINIVMM_SET_MEMORY_REGION, &r);
+	}
+	now = ept_tables(&v);
+	printf("MVTEST: INFO EPT tables: %llu before, at most %llu with the slot, %llu after 64 moves\n",
+	       (unsigned long long)base, (unsigned long long)most,
+	       (unsigned long long)now);
+	check(!err && base >= 4 && base != ~0ull, "lc-ept-tables-counted",
+	      "err %d, %llu tables for a VM with memory (root, PDPT, PD, PT at least)",
+	      err ? errno : 0, (unsigned long long)base);
+	check(now == base, "lc-ept-tables-freed", "%llu before, %llu after",
+	      (unsigned long long)base, (unsigned long long)now);
+	check(most > base && most <= base + 5, "lc-ept-tables-bounded",
+	      "%llu at most, %llu before", (unsigned long long)most,
+	      (unsigned long long)base);
+	munmap(v.run, 4096);
+	close(v.vcpu);
+	close(v.vm);
+	close(v.dev);
+	munmap(v.mem, MEM_SIZE);
+	munmap(buf, 0x10000);
+}
+
 /* SIGKILL a VMM whose guest spins with IF=0: it dies, everything is freed. */
 static void test_kill_during_run(void)
 {
@@ -383,6 +444,7 @@ int main(void)
 	test_concurrent_run();
 	test_kill_during_run();
 	test_slot_churn_during_string_io();
+	test_ept_tables_bounded();
 	test_every_release_order();
 	test_rmmod_with_open_fds();
 	return failures ? 1 : 0;
