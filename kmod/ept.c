@@ -13,6 +13,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/smp.h>
+#include <asm/asm.h>
 #include <asm/io.h>
 #include <asm/vmx.h>
 #include "minivmm.h"
@@ -213,7 +214,10 @@ void ept_invalidate_here(void)
 	 */
 	if (!vmx_hw_cpu_on())
 		return;
-	asm volatile("invept %0, %1" : : "m"(desc), "r"(2ul) : "cc", "memory");
+	/* Guarded too: VMX may go off between the check and here (reboot IPI). */
+	asm volatile("1: invept %0, %1\n2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : "m"(desc), "r"(2ul) : "cc", "memory");
 }
 
 static void ept_invept_all_ipi(void *unused)

@@ -8,6 +8,7 @@
  * and when it is freed.
  */
 #include <linux/idr.h>
+#include <asm/asm.h>
 #include "minivmm.h"
 #include "vm.h"
 
@@ -41,6 +42,11 @@ void vpid_flush(u16 vpid)
 	struct { u64 vpid, gla; } desc = { vpid, 0 };
 	unsigned long type = (vmx_caps.ept_vpid_cap & (1ull << 41)) ? 1 : 2;
 
+	/* A fault (VMX off after the reboot notifier) is ignored: no VPID
+	 * translations survive VMXOFF's caller anyway.
+	 */
 	if (vpid)
-		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+		asm volatile("1: invvpid %0, %1\n2:\n\t"
+			     _ASM_EXTABLE(1b, 2b)
+			     : : "m"(desc), "r"(type) : "cc", "memory");
 }
