@@ -399,6 +399,7 @@ int vmx_set_sregs(struct minivmm_vcpu *vcpu, const struct minivmm_sregs *in)
 	if (!vmx_cr4_valid(s.cr4))
 		return -EINVAL;
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vcpu->deferred_event = 0;
 
 	for (i = 0; i < 8; i++) {
 		const struct minivmm_segment *seg = sregs_seg(&s, i);
