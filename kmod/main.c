@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 #include "minivmm.h"
 #include "vm.h"
 
@@ -33,6 +34,10 @@ static long minivmm_check_cap(unsigned long cap)
 		return !!(vmx_caps.features & MINIVMM_VMX_F_VPID);
 	case MINIVMM_CAP_UNRESTRICTED_GUEST:
 		return !!(vmx_caps.features & MINIVMM_VMX_F_UNRESTRICTED);
+	case MINIVMM_CAP_IRQ_INJECTION:
+		return 1;
+	case MINIVMM_CAP_TSC_KHZ:
+		return tsc_khz;
 	case MINIVMM_CAP_PREEMPTION_TIMER:
 		return !!(vmx_caps.features & MINIVMM_VMX_F_PREEMPT_TIMER);
 	default:

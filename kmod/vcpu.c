@@ -52,6 +52,11 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			completed = true;
 		}
 		vmx_inject_deferred(vcpu);
+		/* The deadline passed before an entry: no VM exit to count. */
+		if (vcpu_irq_before_entry(vcpu)) {
+			preempt_enable();
+			return 0;
+		}
 		ret = vcpu_enter_exit(vcpu);
 		if (ret == -EAGAIN) {
 			preempt_enable();
@@ -61,12 +66,15 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
 			run->fail_entry.hardware_exit_reason = 0;
 			run->fail_entry.qualification = vmcs_read(VM_INSTRUCTION_ERROR);
+			vcpu_irq_report(vcpu);
 			preempt_enable();
 			pr_err_ratelimited(MINIVMM_NAME ": VMLAUNCH/VMRESUME failed: VM-instruction error %llu\n",
 					   run->fail_entry.qualification);
 			return 0;
 		}
 		ret = vmx_handle_exit(vcpu);
+		if (ret <= 0)
+			vcpu_irq_report(vcpu);
 		preempt_enable();
 		if (!ret)
 			vcpu->stats.userspace_exits++;
@@ -128,6 +136,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case MINIVMM_SET_CPUID:
 		ret = vcpu_set_cpuid(vcpu, argp);
+		break;
+	case MINIVMM_INTERRUPT:
+		ret = vcpu_irq_queue(vcpu, argp);
 		break;
 	default:
 		ret = vcpu_regs_ioctl(vcpu, cmd, argp);

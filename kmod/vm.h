@@ -128,6 +128,10 @@ struct minivmm_vcpu {
 	u64 pending_ins_gva;		/* INS: where its data goes, if count>0 */
 	u32 pending_ins_bytes;
 	u32 deferred_event;		/* interrupt/NMI waiting: vmx_inject_deferred() */
+	bool irq_queued;		/* MINIVMM_INTERRUPT: irq_vector waits */
+	u8 irq_vector;
+	bool intr_window;		/* interrupt-window exiting is on */
+	u32 preempt_value;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool triple_fault;		/* set by vmx_inject_exception() */
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
 	bool pending_mmio_read;		/* put run->mmio.data in mmio_insn.reg */
@@ -214,6 +218,13 @@ void vcpu_fpu_put(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_enter_xcr0(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_exit_xcr0(struct minivmm_vcpu *vcpu);
 
+/* vcpu_irq.c */
+long vcpu_irq_queue(struct minivmm_vcpu *vcpu,
+		    struct minivmm_interrupt __user *argp);
+void vcpu_irq_report(struct minivmm_vcpu *vcpu);
+bool vcpu_timer_expired(struct minivmm_vcpu *vcpu);
+bool vcpu_irq_before_entry(struct minivmm_vcpu *vcpu);
+
 /* vpid.c */
 u16 vpid_alloc(void);
 void vpid_free(u16 vpid);
@@ -235,6 +246,8 @@ void vmx_capture_host_msrs(struct minivmm_vcpu *vcpu);
 int vmx_switched_msr(u32 msr);
 bool vmx_pat_switched(void);
 bool vmx_rdtscp_enabled(void);
+u32 vmx_preempt_slice(void);
+void vmx_set_intr_window(struct minivmm_vcpu *vcpu, bool on);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);

@@ -2,8 +2,10 @@
 /*
  * VM-exit handling: one table indexed by basic exit reason (SDM Vol. 3D
  * Appendix C "VMX Basic Exit Reasons"). A handler returns 1 to resume the
- * guest or 0 to return to userspace with run->exit_reason set. An exit
- * without a handler goes to userspace as an internal error.
+ * guest, 0 to return to userspace with run->exit_reason set, or -1 for
+ * an exit it cannot handle: userspace gets MINIVMM_EXIT_INTERNAL_ERROR
+ * with the reason, qualification and RIP (vmx_handle_exit()). An exit
+ * without a handler is treated as -1.
  */
 #include <linux/printk.h>
 #include <asm/msr.h>
@@ -238,7 +240,15 @@ static bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
 	case MSR_EFER:		*v = vmcs_read(GUEST_IA32_EFER); return true;
 	case MSR_IA32_TSC:	*v = rdtsc(); return true;
 	case MSR_IA32_APICBASE:	*v = vcpu->apic_base; return true;
-	case MSR_IA32_MISC_ENABLE: *v = MSR_IA32_MISC_ENABLE_FAST_STRING; return true;
+	/* Fast strings; no BTS or PEBS (Linux's verify_cpu reads it first). */
+	case MSR_IA32_MISC_ENABLE:
+		*v = MSR_IA32_MISC_ENABLE_FAST_STRING | MSR_IA32_MISC_ENABLE_BTS_UNAVAIL |
+		     MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL;
+		return true;
+	/* No microcode to load in a VM: a revision, writes (the probe) ignored. */
+	case MSR_IA32_UCODE_REV: *v = 1ull << 32; return true;
+	/* The guest has no branch tracing: DEBUGCTL reads 0, takes only 0. */
+	case MSR_IA32_DEBUGCTLMSR: *v = 0; return true;
 	case MSR_FS_BASE:	*v = vmcs_read(GUEST_FS_BASE); return true;
 	case MSR_GS_BASE:	*v = vmcs_read(GUEST_GS_BASE); return true;
 	case MSR_KERNEL_GS_BASE: *v = vcpu->guest_kernel_gs_base; return true;
@@ -267,6 +277,8 @@ static bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 		return true;
 	case MSR_IA32_APICBASE:	vcpu->apic_base = v; return true;
 	case MSR_IA32_MISC_ENABLE: return true;
+	case MSR_IA32_UCODE_REV: return true;
+	case MSR_IA32_DEBUGCTLMSR: return !v;
 	case MSR_FS_BASE:	vmcs_write(GUEST_FS_BASE, v); return true;
 	case MSR_GS_BASE:	vmcs_write(GUEST_GS_BASE, v); return true;
 	case MSR_KERNEL_GS_BASE: vcpu->guest_kernel_gs_base = v; return true;
@@ -535,11 +547,30 @@ static int handle_monitor_mwait(struct minivmm_vcpu *vcpu)
 /*
  * Exit reason 52: the guest's time slice is over (SDM 26.5.1). Resuming
  * goes through the run loop, which returns to userspace if a signal is
- * pending.
+ * pending; the slice was cut short if userspace's timer deadline came
+ * first, and then userspace hears MINIVMM_EXIT_TIMER (vcpu_irq.c).
  */
 static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
 {
-	return 1;
+	if (!vcpu_timer_expired(vcpu))
+		return 1;
+	vcpu->run->exit_reason = MINIVMM_EXIT_TIMER;
+	return 0;
+}
+
+/*
+ * Exit reason 7: interrupt window (SDM 26.7.5): the guest can take an
+ * external interrupt now. A queued vector is injected by the next entry
+ * (vcpu_irq_before_entry()); if userspace asked for the window and has
+ * nothing queued, it hears that the window is open.
+ */
+static int handle_interrupt_window(struct minivmm_vcpu *vcpu)
+{
+	vmx_set_intr_window(vcpu, false);
+	if (vcpu->irq_queued || !READ_ONCE(vcpu->run->request_interrupt_window))
+		return 1;
+	vcpu->run->exit_reason = MINIVMM_EXIT_IRQ_WINDOW_OPEN;
+	return 0;
 }
 
 /* The guest's code size: 64 if CS.L in IA-32e mode, else CS.D ? 32 : 16. */
@@ -731,6 +762,7 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,

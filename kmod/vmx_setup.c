@@ -146,6 +146,11 @@ int vmx_setup_controls(void)
 	 * with IF=0). It counts TSC >> IA32_VMX_MISC[4:0] and restarts from
 	 * this value at each entry (its value is not saved on exit).
 	 */
+	/* Set per entry while a queued interrupt waits (vcpu_irq.c). */
+	if (!(minivmm_ctl_allowed1(minivmm_caps_proc(c)) & CPU_BASED_INTR_WINDOW_EXITING)) {
+		pr_err(MINIVMM_NAME ": the CPU lacks interrupt-window exiting, which interrupt injection needs\n");
+		return -EOPNOTSUPP;
+	}
 	/*
 	 * VPID is an optimisation: used when the CPU has it and INVVPID with
 	 * a type vpid_flush() can use (single- or all-context, bits 41/42).
@@ -178,6 +183,25 @@ int vmx_switched_msr(u32 msr)
 bool vmx_pat_switched(void)
 {
 	return vmx_pat;
+}
+
+/* The slice every entry gets (in preemption-timer units), 0: no timer. */
+u32 vmx_preempt_slice(void)
+{
+	return vmx_ctls.preempt_timer;
+}
+
+/*
+ * Interrupt-window exiting (SDM 26.2, exit reason 7): an exit as soon as
+ * the guest can take an external interrupt. Written only on change.
+ */
+void vmx_set_intr_window(struct minivmm_vcpu *vcpu, bool on)
+{
+	if (vcpu->intr_window == on)
+		return;
+	vcpu->intr_window = on;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_ctls.proc |
+		   (on ? CPU_BASED_INTR_WINDOW_EXITING : 0));
 }
 
 bool vmx_rdtscp_enabled(void)
@@ -526,6 +550,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	if (vmx_ctls.preempt_timer)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_ctls.preempt_timer);
+	vcpu->preempt_value = vmx_ctls.preempt_timer;
+	vcpu->intr_window = false;
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));
 	if (vmx_ctls.proc2 & SECONDARY_EXEC_ENABLE_VPID)

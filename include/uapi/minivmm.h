@@ -41,6 +41,14 @@
 #define MINIVMM_CAP_VMX_CAPS		1	/* MINIVMM_GET_VMX_CAPS */
 #define MINIVMM_CAP_PROBE_VMX		2	/* MINIVMM_PROBE_VMX; returns the max CPUs reported */
 #define MINIVMM_CAP_VCPU_STATS		3	/* MINIVMM_GET_VCPU_STATS */
+/*
+ * MINIVMM_INTERRUPT, run->request_interrupt_window, if_flag,
+ * ready_for_interrupt_injection, run->timer_deadline_ns and the exits
+ * IRQ_WINDOW_OPEN and TIMER (docs/uapi.md "Interrupts and time").
+ */
+#define MINIVMM_CAP_IRQ_INJECTION	4
+/* The host's TSC frequency in kHz (the guest's TSC is the host's), 0: unknown. */
+#define MINIVMM_CAP_TSC_KHZ		5
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -225,12 +233,28 @@ struct minivmm_vcpu_stats {
 	__u64 by_reason[MINIVMM_STATS_REASONS];	/* by VMX basic exit reason */
 	__u64 exceptions[32];			/* exit reason 0, by vector */
 	__u64 ept_table_pages;			/* the VM's EPT tables now, root included */
-	__u64 reserved[13];
+	__u64 injected_irqs;			/* MINIVMM_INTERRUPT vectors injected */
+	__u64 reserved[12];
 };
 #define MINIVMM_GET_VCPU_STATS	_IOR(MINIVMMIO, 0x26, struct minivmm_vcpu_stats)
 
 /* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)
+
+/*
+ * MINIVMM_INTERRUPT - on a vCPU fd: queue external interrupt @irq (a
+ * vector, 0..255) for the guest, as an interrupt controller in userspace
+ * would after its INTA cycle (KVM_INTERRUPT's contract). The module
+ * injects it on a VM entry where the guest can take it (RFLAGS.IF set,
+ * no STI or MOV-SS shadow, no other event being delivered) and until
+ * then exits on the guest's interrupt window by itself. One vector at a
+ * time: queue the next once ready_for_interrupt_injection says so.
+ * Errors: EINVAL (irq > 255), EEXIST (one is already queued), EFAULT.
+ */
+struct minivmm_interrupt {
+	__u32 irq;
+};
+#define MINIVMM_INTERRUPT	_IOW(MINIVMMIO, 0x27, struct minivmm_interrupt)
 
 /* minivmm_run.exit_reason */
 #define MINIVMM_EXIT_UNKNOWN		0
@@ -242,6 +266,8 @@ struct minivmm_vcpu_stats {
 #define MINIVMM_EXIT_FAIL_ENTRY		6	/* VM entry failed: run->fail_entry */
 #define MINIVMM_EXIT_INTERNAL_ERROR	7	/* exit without a handler: run->internal */
 #define MINIVMM_EXIT_INTR		8	/* signal pending / immediate_exit */
+#define MINIVMM_EXIT_IRQ_WINDOW_OPEN	9	/* request_interrupt_window met */
+#define MINIVMM_EXIT_TIMER		10	/* timer_deadline_ns reached */
 
 #define MINIVMM_EXIT_IO_IN	0
 #define MINIVMM_EXIT_IO_OUT	1
@@ -253,9 +279,21 @@ struct minivmm_vcpu_stats {
  */
 struct minivmm_run {
 	__u8  immediate_exit;		/* in: return MINIVMM_EXIT_INTR at once */
-	__u8  pad0[7];
+	/*
+	 * in: return MINIVMM_EXIT_IRQ_WINDOW_OPEN as soon as an interrupt
+	 * could be queued and injected (ready_for_interrupt_injection).
+	 */
+	__u8  request_interrupt_window;
+	__u8  pad0[6];
 	__u32 exit_reason;		/* out: MINIVMM_EXIT_* */
-	__u32 pad1;
+	/*
+	 * out, on every return from MINIVMM_RUN: MINIVMM_INTERRUPT would
+	 * be accepted and the vector injected on the next entry (no vector
+	 * queued, RFLAGS.IF set, no interrupt shadow, no event pending).
+	 */
+	__u8  ready_for_interrupt_injection;
+	__u8  if_flag;			/* out: the guest's RFLAGS.IF */
+	__u16 pad1;
 	union {
 		struct {
 			__u8  direction;	/* MINIVMM_EXIT_IO_IN/OUT */
@@ -294,7 +332,14 @@ struct minivmm_run {
 		} internal;
 		__u8 padding[256];
 	};
-	__u64 reserved[16];
+	/*
+	 * in: CLOCK_MONOTONIC time in ns (clock_gettime(), ktime_get_ns())
+	 * at which MINIVMM_RUN returns MINIVMM_EXIT_TIMER, whatever the
+	 * guest does (the VMX-preemption timer ends its slice then; no host
+	 * interrupt is needed); 0: none. Userspace moves or clears it.
+	 */
+	__u64 timer_deadline_ns;
+	__u64 reserved[15];
 	/* data area: the rest of the page (io.data_offset points here) */
 };
 
