@@ -328,6 +328,12 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CLOCK_MONOTONIC in ns, the clock of run->timer_deadline_ns. */
+static uint64_t now_ns(void)
+{
+	return (uint64_t)(now() * 1e9);
+}
+
 /* One-shot SIGALRM: a RUN whose guest never exits returns EINTR. */
 static void arm_timer(long usec)
 {
@@ -489,7 +495,7 @@ static int newer_ioctl(unsigned long cmd)
 	switch (_IOC_NR(cmd)) {
 	case 0x00 ... 0x03:
 	case 0x10 ... 0x13:
-	case 0x20 ... 0x25:
+	case 0x20 ... 0x27:
 		return 0;
 	default:
 		return _IOC_NR(cmd) < 0x40;
@@ -545,6 +551,11 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 		case MINIVMM_SET_CPUID:
 			return err == E2BIG || err == EINVAL || err == EFAULT ||
 			       err == ENOMEM || err == EIO;
+		case MINIVMM_GET_VCPU_STATS:
+			return err == EFAULT || err == EIO;
+		case MINIVMM_INTERRUPT:
+			return err == EINVAL || err == EEXIST || err == EFAULT ||
+			       err == EIO;
 		}
 		break;
 	default:
@@ -730,6 +741,8 @@ static void check_run(const struct minivmm_run *run, long ret, int err)
 	case MINIVMM_EXIT_HYPERCALL:
 	case MINIVMM_EXIT_SHUTDOWN:
 	case MINIVMM_EXIT_INTERNAL_ERROR:
+	case MINIVMM_EXIT_IRQ_WINDOW_OPEN:
+	case MINIVMM_EXIT_TIMER:
 		break;
 	default:
 		impossible("run-exit-reason", "RUN returned 0 with exit_reason %u",
@@ -1499,8 +1512,16 @@ static void op_run(struct rng *r, int with_guest)
 	if (with_guest && fds[i].kind == K_VCPU && setup_guest(r, i))
 		tr("guest setup failed");
 	for (k = 0; k < n; k++) {
-		if (run)
+		if (run) {
 			run->immediate_exit = one_in(r, 8);
+			/* Interrupt-window requests and timer deadlines, sane or not. */
+			run->request_interrupt_window = one_in(r, 4) ? rnd(r, 256) : 0;
+			if (one_in(r, 4))
+				run->timer_deadline_ns = one_in(r, 2) ? rnd64(r) :
+							 now_ns() + rnd(r, 2000000);
+			else
+				run->timer_deadline_ns = 0;
+		}
 		ret = do_ioctl(i, MINIVMM_RUN, one_in(r, 20) ? rnd_value(r) : 0, r);
 		if (!run)
 			continue;
@@ -1509,8 +1530,29 @@ static void op_run(struct rng *r, int with_guest)
 		if (ret == 0)
 			answer_exit(r, run);
 	}
-	if (run)
+	if (run) {
 		run->immediate_exit = 0;
+		run->timer_deadline_ns = 0;
+		run->request_interrupt_window = 0;
+	}
+}
+
+/* MINIVMM_INTERRUPT: mostly valid vectors, sometimes not, any pointer. */
+static void op_interrupt(struct rng *r)
+{
+	int i = pick_fd(r, one_in(r, 8) ? NR_KINDS : K_VCPU);
+	struct minivmm_interrupt *irq;
+	enum ptr_kind pk;
+	uint8_t *p;
+
+	if (i < 0)
+		return;
+	p = pick_ptr(r, sizeof(*irq), &pk);
+	if (pk == P_VALID) {
+		irq = (void *)p;
+		irq->irq = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 256);
+	}
+	do_ioctl(i, MINIVMM_INTERRUPT, (unsigned long)p, r);
 }
 
 /* mmap any fd with random offset, length, protection and flags. */
@@ -1738,12 +1780,12 @@ static void op_thread(struct rng *r)
 enum op { O_OPEN, O_CLOSE, O_DUP, O_CREATE_VM, O_CREATE_VCPU, O_DEV_MISC,
 	  O_SET_MEM, O_REGS, O_SREGS, O_CPUID, O_RUN_GUEST, O_RUN, O_IOCTL_RANDOM,
 	  O_MMAP, O_MUNMAP, O_BUF_NEW, O_BUF_CHANGE, O_POKE, O_FORK, O_THREAD,
-	  NR_OPS };
+	  O_INTERRUPT, NR_OPS };
 
 static const char *const op_name[] = { "open", "close", "dup", "create_vm",
 	"create_vcpu", "dev_misc", "set_mem", "regs", "sregs", "cpuid", "run_guest",
 	"run", "ioctl_random", "mmap", "munmap", "buf_new", "buf_change", "poke",
-	"fork", "thread" };
+	"fork", "thread", "interrupt" };
 
 /* Relative weights; forks and threads are rare (slow in Bochs). */
 static const unsigned int op_weight[NR_OPS] = {
@@ -1752,6 +1794,7 @@ static const unsigned int op_weight[NR_OPS] = {
 	[O_SREGS] = 5, [O_CPUID] = 3, [O_RUN_GUEST] = 10, [O_RUN] = 5,
 	[O_IOCTL_RANDOM] = 8, [O_MMAP] = 4, [O_MUNMAP] = 3, [O_BUF_NEW] = 2,
 	[O_BUF_CHANGE] = 2, [O_POKE] = 1, [O_FORK] = 1, [O_THREAD] = 1,
+	[O_INTERRUPT] = 4,
 };
 
 static uint64_t op_count[NR_OPS];
@@ -1805,6 +1848,7 @@ static void one_op(struct rng *r, int simple)
 	case O_POKE: op_poke_guest(r); break;
 	case O_FORK: op_fork(r); break;
 	case O_THREAD: op_thread(r); break;
+	case O_INTERRUPT: op_interrupt(r); break;
 	default: break;
 	}
 }

@@ -156,6 +156,7 @@ static void test_dev_fd(int dev)
 	EXPECT_ERR("dev-run", ENOTTY, ioctl(dev, MINIVMM_RUN, 0));
 	EXPECT_ERR("dev-get-regs", ENOTTY, ioctl(dev, MINIVMM_GET_REGS, &regs));
 	EXPECT_ERR("dev-get-stats", ENOTTY, ioctl(dev, MINIVMM_GET_VCPU_STATS, &stats));
+	EXPECT_ERR("dev-interrupt", ENOTTY, ioctl(dev, MINIVMM_INTERRUPT, &stats));
 	EXPECT_ERR("dev-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev, 0) == MAP_FAILED ? -1 : 0);
 	EXPECT_RET("dev-api-version-arg-ignored", MINIVMM_API_VERSION,
@@ -255,6 +256,7 @@ static void test_vm_fd(int dev)
 	EXPECT_ERR("vm-run", ENOTTY, ioctl(vm, MINIVMM_RUN, 0));
 	EXPECT_ERR("vm-get-regs", ENOTTY, ioctl(vm, MINIVMM_GET_REGS, &regs));
 	EXPECT_ERR("vm-get-stats", ENOTTY, ioctl(vm, MINIVMM_GET_VCPU_STATS, &stats));
+	EXPECT_ERR("vm-interrupt", ENOTTY, ioctl(vm, MINIVMM_INTERRUPT, &stats));
 	EXPECT_ERR("vm-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vm, 0) == MAP_FAILED ? -1 : 0);
 	close(vm);
@@ -417,6 +419,7 @@ static void test_vcpu_pointers(int vcpu)
 		{ "vcpu-set-sregs", MINIVMM_SET_SREGS },
 		{ "vcpu-set-cpuid", MINIVMM_SET_CPUID },
 		{ "vcpu-get-stats", MINIVMM_GET_VCPU_STATS },
+		{ "vcpu-interrupt", MINIVMM_INTERRUPT },
 	};
 	char id[64];
 	size_t i;
@@ -455,6 +458,21 @@ static void test_vcpu_encodings(int vcpu)
 	EXPECT_ERR("vcpu-set-memory-region", ENOTTY,
 		   ioctl(vcpu, MINIVMM_SET_MEMORY_REGION, &r));
 	EXPECT_ERR("vcpu-run-arg", EINVAL, ioctl(vcpu, MINIVMM_RUN, 1));
+}
+
+/* MINIVMM_INTERRUPT: a vector 0..255, one at a time. */
+static void test_interrupt(int vcpu)
+{
+	struct minivmm_interrupt irq = { .irq = 256 };
+
+	EXPECT_ERR("vcpu-interrupt-irq-256", EINVAL, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
+	irq.irq = 0xffffffff;
+	EXPECT_ERR("vcpu-interrupt-irq-max-u32", EINVAL, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
+	EXPECT_ERR("vcpu-interrupt-wrong-size", ENOTTY,
+		   ioctl(vcpu, _IOW(MINIVMMIO, 0x27, __u64), &irq));
+	irq.irq = 0x30;
+	EXPECT_RET("vcpu-interrupt-queued", 0, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
+	EXPECT_ERR("vcpu-interrupt-queued-twice", EEXIST, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
 }
 
 /* SET_SREGS: named padding and reserved[] must be zero. */
@@ -555,6 +573,7 @@ static void test_vcpu_fd(int dev)
 	test_vcpu_encodings(vcpu);
 	test_vcpu_pointers(vcpu);
 	test_sregs_reserved(vcpu);
+	test_interrupt(vcpu);
 	test_set_cpuid(vcpu);
 	test_run_page_mmap(vcpu);
 	close(vcpu);
@@ -757,6 +776,8 @@ static void test_fork(int dev)
 			   ioctl(v.vcpu, MINIVMM_SET_CPUID, &none));
 		EXPECT_ERR("vcpu-fd-in-child-get-stats", EIO,
 			   ioctl(v.vcpu, MINIVMM_GET_VCPU_STATS, &stats));
+		EXPECT_ERR("vcpu-fd-in-child-interrupt", EIO,
+			   ioctl(v.vcpu, MINIVMM_INTERRUPT, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-mmap", EIO,
 			   mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 				v.vcpu, 0) == MAP_FAILED ? -1 : 0);
