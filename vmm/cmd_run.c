@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* minivmm run [--mem SIZE] [--timeout SECS] [--load-addr ADDR] [--trace] [--stats] [--user USER] IMAGE */
+/* minivmm run [OPTIONS] IMAGE | --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "bzimage.h"
 #include "cli.h"
-#include "debug_exit.h"
+#include "console.h"
+#include "cpuid_linux.h"
 #include "dev.h"
+#include "devices.h"
 #include "die.h"
 #include "errors.h"
 #include "exit_stats.h"
@@ -18,6 +21,7 @@
 #include "image.h"
 #include "mmio.h"
 #include "pio.h"
+#include "power.h"
 #include "privs.h"
 #include "run.h"
 #include "serial.h"
@@ -29,8 +33,57 @@ struct vm {
 	struct guest_mem mem;
 	struct image_info info;
 	struct vcpu vcpu;
-	struct serial com1;
+	struct minivmm_sregs sregs;	/* --kernel: the entry state */
+	struct minivmm_regs regs;
 };
+
+/* --kernel: the default command line, then --append. */
+static char *run_kernel_cmdline(const struct run_opts *opts)
+{
+	char *cmd;
+
+	if (asprintf(&cmd, "%s%s%s", BZ_DEFAULT_CMDLINE, opts->append ? " " : "",
+		     opts->append ? opts->append : "") < 0)
+		die(VMM_EXIT_ERROR, "out of memory");
+	return cmd;
+}
+
+/* --kernel: the bzImage, the initrd and boot_params into guest memory. */
+static int run_load_kernel(struct vm *vm, const struct run_opts *opts)
+{
+	struct image img, initrd = { 0 };
+	char *cmdline;
+	int ret;
+
+	ret = image_read(opts->image, &img, stderr);
+	if (ret)
+		return ret;
+	if (opts->initrd) {
+		ret = image_read(opts->initrd, &initrd, stderr);
+		if (ret) {
+			image_free(&img);
+			return ret;
+		}
+	}
+	ret = guest_mem_alloc(&vm->mem, opts->mem_size);
+	if (ret)
+		die(VMM_EXIT_ERROR, "cannot allocate %llu KiB of guest memory: %s",
+		    (unsigned long long)(opts->mem_size >> 10), strerror(-ret));
+	cmdline = run_kernel_cmdline(opts);
+	ret = bzimage_load(img.data, img.size, initrd.data, initrd.size,
+			   cmdline, &vm->mem, &vm->sregs, &vm->regs, stderr);
+	if (!ret)
+		vm->info = (struct image_info) {
+			.kind = IMAGE_BZIMAGE, .entry = vm->regs.rip,
+			.start = BZ_KERNEL_ADDR, .end = BZ_KERNEL_ADDR + img.size,
+			.nr_segments = 1,
+		};
+	free(cmdline);
+	image_free(&img);
+	if (opts->initrd)
+		image_free(&initrd);
+	return ret;
+}
 
 /* Read and load the image into fresh guest memory: 0 or an exit status. */
 static int run_load_image(struct vm *vm, const struct run_opts *opts)
@@ -66,6 +119,10 @@ static void run_check_module(int dev_fd, const char *device,
 			     const struct image_info *info)
 {
 	dev_check_api(dev_fd, device);
+	if (info->kind == IMAGE_BZIMAGE &&
+	    !dev_ioctl(dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_IRQ_INJECTION))
+		die(VMM_EXIT_UNSUPPORTED,
+		    "a kernel needs interrupts: MINIVMM_CHECK_CAP(MINIVMM_CAP_IRQ_INJECTION) is 0 (module too old?)");
 	if (info->kind == IMAGE_FLAT &&
 	    !dev_ioctl(dev_fd, MINIVMM_CHECK_CAP,
 		       MINIVMM_CAP_UNRESTRICTED_GUEST))
@@ -90,7 +147,16 @@ static void run_create_vm(struct vm *vm)
 	vcpu_create(&vm->vcpu, vm->dev_fd, vm->vm_fd);
 
 	dev_ioctl(vm->vcpu.fd, MINIVMM_GET_SREGS, &sregs);
-	if (vm->info.kind == IMAGE_ELF) {
+	if (vm->info.kind == IMAGE_BZIMAGE) {
+		struct cpuid_linux_table t;
+
+		cpuid_linux_table(&t, dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP,
+						MINIVMM_CAP_TSC_KHZ), cpuid_host);
+		dev_ioctl(vm->vcpu.fd, MINIVMM_SET_CPUID, &t);
+		vm->sregs.apic_base = sregs.apic_base;
+		sregs = vm->sregs;
+		regs = vm->regs;
+	} else if (vm->info.kind == IMAGE_ELF) {
 		if (boot_long_mode(&vm->mem, vm->info.entry, &sregs, &regs))
 			die(VMM_EXIT_BAD_IMAGE, "guest memory too small for the boot page tables");
 	} else {
@@ -100,16 +166,27 @@ static void run_create_vm(struct vm *vm)
 	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_REGS, &regs);
 }
 
-static void run_setup_devices(struct vm *vm)
+static void run_setup_devices(struct vm *vm, const struct run_opts *opts)
 {
+	struct vm_devices d = { .out = stdout };
+	const char *failed = "?";
 	int ret;
 
-	ret = serial__setup(&vm->com1, SERIAL_COM1_BASE, stdout);
-	if (!ret)
-		ret = debug_exit__setup();
+	ret = devices__init(&d, &failed);
 	if (ret)
-		die(VMM_EXIT_ERROR, "cannot register the devices' ports: %s",
+		die(VMM_EXIT_ERROR, "cannot set up device %s: %s", failed,
 		    strerror(-ret));
+	vm->vcpu.irq_injection = __dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP,
+					     MINIVMM_CAP_IRQ_INJECTION) > 0;
+	if (opts->kernel) {
+		vm->vcpu.os_guest = true;
+		power__clear();
+		serial__com1()->line_fn = power__console_line;
+		ret = console__init(STDIN_FILENO, true);
+		if (ret)
+			die(VMM_EXIT_ERROR, "cannot put the terminal in raw mode: %s",
+			    strerror(-ret));
+	}
 }
 
 static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
@@ -126,7 +203,8 @@ static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
 static void run_trace_end(const struct vm *vm)
 {
 	fprintf(stderr, VMM_PROG ": trace: %llu exits, %llu bytes on COM1, %llu accesses to %u unhandled ports, %llu unhandled MMIO accesses\n",
-		vm->vcpu.exits, vm->com1.tx_bytes, pio__unhandled_accesses(),
+		vm->vcpu.exits, serial__com1() ? serial__com1()->tx_bytes : 0,
+		pio__unhandled_accesses(),
 		pio__unhandled_ports(), mmio__unhandled_accesses());
 }
 
@@ -146,6 +224,8 @@ static void run_print_stats(const struct vm *vm)
 
 static void run_destroy_vm(struct vm *vm)
 {
+	console__restore();
+	devices__exit();
 	vcpu_catch_stop_signals(&vm->vcpu, false);
 	vcpu_arm_timeout(&vm->vcpu, 0);
 	if (vm->vcpu.run)
@@ -173,12 +253,12 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	privs_become_user(opts.user);
 	privs_drop_all();
 	/* Only now, as the user and unprivileged: the image is theirs to choose. */
-	ret = run_load_image(&vm, &opts);
+	ret = opts.kernel ? run_load_kernel(&vm, &opts) : run_load_image(&vm, &opts);
 	if (ret)
 		return ret;
 	run_check_module(vm.dev_fd, cli->device, &vm.info);
 	run_create_vm(&vm);
-	run_setup_devices(&vm);
+	run_setup_devices(&vm, &opts);
 
 	vm.vcpu.trace = opts.trace;
 	if (opts.trace)

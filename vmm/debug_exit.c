@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "debug_exit.h"
+#include "devices.h"
 #include "pio.h"
 #include "vcpu.h"
 
@@ -23,3 +24,15 @@ void debug_exit__io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
 	if (port == DEBUG_EXIT_PORT)
 		vcpu_stop(v, data[0]);	/* little-endian: N & 0xff */
 }
+
+static int debug_exit_device_init(struct vm_devices *d)
+{
+	(void)d;
+	return debug_exit__setup();
+}
+
+const struct device debug_exit_device = {
+	.name = "debug-exit",
+	.help = "port 0xf4: an OUT of N ends the run with exit status N & 0xff",
+	.init = debug_exit_device_init,
+};

@@ -53,5 +53,5 @@ void exit_status_print_run_help(FILE *f)
 	fprintf(f,
 		"  N    run: the guest wrote N to the debug-exit port 0xf4 (status N & 0xff;\n"
 		"       no message). Guest codes can overlap the statuses above: guests\n"
-		"       should keep to 0..115; 1..11 only occur before the guest starts.\n");
+		"       should keep to 0..114; 1..11 only occur before the guest starts.\n");
 }

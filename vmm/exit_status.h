@@ -6,8 +6,8 @@
  * `minivmm run` also exits with the guest's own code: an OUT of N to the
  * debug-exit port 0xf4 ends the run with status N & 0xff. Those codes
  * can overlap the statuses below; VMM-side outcomes of a run therefore
- * sit at 116..124, just below the shell's 126/127/128+N, so a guest that
- * keeps to 0..115 (and does not collide with the 1..11 reported before it
+ * sit at 115..124, just below the shell's 126/127/128+N, so a guest that
+ * keeps to 0..114 (and does not collide with the 1..11 reported before it
  * starts, with a message on stderr) stays distinguishable. A run stopped
  * by SIGINT or SIGTERM exits with the shell's 128 + N. Every status
  * minivmm itself chooses comes with a one-line reason on stderr; a guest
@@ -41,6 +41,9 @@
 				   "too big for guest memory")			\
 	X(EXIT_NOT_MINIVMM,	11, "the device is not a minivmm device (e.g. " \
 				   "-d /dev/null)")				\
+	X(EXIT_GUEST_PANIC,	115, "run: the guest kernel panicked (its "	\
+				   "console said \"Kernel panic\"), then "	\
+				   "reset or halted")				\
 	X(EXIT_GUEST_EXIT_STORM, 116, "run: --timeout expired while the guest "	\
 				   "was in an exit storm (see the message)")	\
 	X(EXIT_GUEST_EXC_STORM,	117, "run: --timeout expired while the guest "	\
@@ -49,7 +52,8 @@
 	X(EXIT_GUEST_HLT,	118, "run: guest HLT with interrupts disabled "	\
 				   "(RFLAGS.IF=0): nothing can wake it")	\
 	X(EXIT_GUEST_HLT_IF,	119, "run: guest HLT with interrupts enabled "	\
-				   "(no interrupt sources yet)")		\
+				   "and nothing that could wake it (no timer "	\
+				   "armed, no input)")				\
 	X(EXIT_GUEST_SHUTDOWN,	120, "run: guest shut down (triple fault)")	\
 	X(EXIT_ENTRY_FAILED,	121, "run: VM entry failed (guest state "	\
 				   "rejected)")					\

@@ -118,7 +118,8 @@ enum image_kind image_kind(const void *data, size_t size)
 
 const char *image_kind_name(enum image_kind kind)
 {
-	return kind == IMAGE_ELF ? "ELF64, long mode" : "flat, real mode";
+	return kind == IMAGE_ELF ? "ELF64, long mode" :
+	       kind == IMAGE_BZIMAGE ? "Linux bzImage, 64-bit boot protocol" : "flat, real mode";
 }
 
 /* The last byte of [@off, @off + @len), @len > 0; saturated, for messages. */
@@ -244,7 +245,7 @@ static int image_refuse_kernel(const struct image *img, FILE *err)
 	size_t offset;
 
 	if (image_probe_bzimage(img->data, img->size, &version))
-		return image_error(err, img, "a Linux bzImage (boot protocol %u.%02u): booting Linux kernels is not supported yet",
+		return image_error(err, img, "a Linux bzImage (boot protocol %u.%02u): boot it with --kernel",
 				   version >> 8, version & 0xff);
 	switch (image_probe_multiboot(img->data, img->size, &offset)) {
 	case IMAGE_MULTIBOOT1:

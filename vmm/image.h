@@ -17,6 +17,7 @@
 enum image_kind {
 	IMAGE_FLAT,		/* anything that is not ELF: real mode */
 	IMAGE_ELF,		/* starts with \177ELF: must be ELF64 x86-64 */
+	IMAGE_BZIMAGE,		/* --kernel: a Linux bzImage (bzimage.c) */
 };
 
 struct image {

@@ -18,8 +18,15 @@ struct run_opts {
 	bool load_addr_set;
 	__u64 load_addr;	/* flat images */
 	const char *user;	/* --user, or NULL */
-	const char *image;
+	const char *image;	/* IMAGE, or the --kernel bzImage */
+	bool kernel;		/* --kernel: a Linux bzImage */
+	bool mem_set;		/* --mem given (kernels default to more) */
+	const char *initrd;	/* --initrd, or NULL */
+	const char *append;	/* --append, or NULL */
 };
+
+/* Guest memory for --kernel without --mem: the kernel unpacks at 16 MiB. */
+#define RUN_KERNEL_MEM_DEFAULT	(256ull << 20)
 
 extern const struct option run_long_opts[];
 

@@ -7,6 +7,8 @@
 #include <sys/sysinfo.h>
 
 #include "boot.h"
+#include "bzimage.h"
+#include "devices.h"
 #include "die.h"
 #include "exit_status.h"
 #include "guest_mem.h"
@@ -25,6 +27,9 @@ const struct option run_long_opts[] = {
 	{ "trace",	no_argument,		NULL, 'T' },
 	{ "stats",	no_argument,		NULL, 'S' },
 	{ "user",	required_argument,	NULL, 'u' },
+	{ "kernel",	required_argument,	NULL, 'k' },
+	{ "initrd",	required_argument,	NULL, 'i' },
+	{ "append",	required_argument,	NULL, 'a' },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -32,10 +37,22 @@ void run_print_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " VMM_PROG " [-d DEVICE] run [OPTIONS] IMAGE\n"
+		"       " VMM_PROG " [-d DEVICE] run [OPTIONS] --kernel BZIMAGE [--initrd FILE]\n"
+		"                [--append CMDLINE]\n"
 		"\n"
-		"Boot IMAGE in a new VM with one vCPU, a 16550 UART on COM1 (0x3f8, output\n"
-		"to stdout) and the debug-exit port 0xf4, until the guest exits.\n"
+		"Boot IMAGE, or a Linux kernel, in a new VM with one vCPU and the devices\n"
+		"listed below, until the guest exits.\n"
 		"\n"
+		"      --kernel BZIMAGE  boot a Linux bzImage through the 64-bit boot protocol\n"
+		"                        with the command line\n"
+		"                        \"" BZ_DEFAULT_CMDLINE "\"\n"
+		"                        (default --mem 256M); stdin is its console input\n"
+		"                        (raw mode on a terminal: Ctrl-A x quits, Ctrl-A\n"
+		"                        Ctrl-A sends Ctrl-A). A reset (reboot -f) or\n"
+		"                        power-off (poweroff -f) ends the run with status 0,\n"
+		"                        a kernel panic with 115. See docs/linux-guest.md.\n"
+		"      --initrd FILE     initramfs for --kernel, placed at the top of RAM\n"
+		"      --append CMDLINE  added to the end of the kernel command line\n"
 		"  -m, --mem SIZE        guest memory at guest-physical 0; K, M, G or T\n"
 		"                        suffix; a multiple of 4K, at least 1M, at most the\n"
 		"                        host's RAM (default 64M)\n"
@@ -73,12 +90,15 @@ void run_print_usage(FILE *f)
 		"    supported yet; an x86-64 ET_EXEC with a Multiboot header is an ELF64\n"
 		"    image like any other and runs); FIFOs, devices and directories.\n"
 		"\n"
-		"Devices: COM1 THR writes go to stdout; LSR always says the transmitter is\n"
-		"empty; nothing is ever received. An OUT of N to port 0xf4 ends the run\n"
-		"with exit status N & 0xff. Other ports read all-ones and ignore writes,\n"
-		"as does MMIO outside guest memory; each is reported once on stderr.\n"
-		"HLT stops the guest (no interrupt sources yet), as do a triple fault and\n"
-		"failed VM entries; hypercalls (VMCALL) are printed and return -1.\n"
+		"Devices:\n");
+	devices__print_help(f);
+	fprintf(f,
+		"Other ports read all-ones and ignore writes, as does MMIO outside guest\n"
+		"memory; each is reported once on stderr. HLT with interrupts enabled\n"
+		"sleeps until the next timer deadline or input; with nothing to wake the\n"
+		"guest, or with interrupts disabled, it stops the run, as do a triple fault\n"
+		"and failed VM entries (for --kernel: see above); hypercalls (VMCALL) are\n"
+		"printed and return -1.\n"
 		"\n");
 	exit_status_print_run_help(f);
 }
@@ -222,6 +242,17 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			return 0;
 		case 'm':
 			ret = run_parse_mem(optarg, &opts->mem_size, err);
+			opts->mem_set = true;
+			break;
+		case 'k':
+			opts->kernel = true;
+			opts->image = optarg;
+			break;
+		case 'i':
+			opts->initrd = optarg;
+			break;
+		case 'a':
+			opts->append = optarg;
 			break;
 		case 't':
 			ret = run_parse_timeout(optarg, &opts->timeout, err);
@@ -248,12 +279,24 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		if (ret)
 			return ret;
 	}
-	if (optind >= argc) {
-		fprintf(err, VMM_PROG ": run: no image given; see '" VMM_PROG
-			" run --help'\n");
+	if ((opts->initrd || opts->append) && !opts->kernel) {
+		fprintf(err, VMM_PROG ": run: --initrd and --append need --kernel\n");
 		return VMM_EXIT_USAGE;
 	}
-	opts->image = argv[optind++];
+	if (opts->kernel && (opts->flat || opts->load_addr_set)) {
+		fprintf(err, VMM_PROG ": run: --flat and --load-addr are for flat images, not --kernel\n");
+		return VMM_EXIT_USAGE;
+	}
+	if (opts->kernel && !opts->mem_set)
+		opts->mem_size = RUN_KERNEL_MEM_DEFAULT;
+	if (!opts->kernel) {
+		if (optind >= argc) {
+			fprintf(err, VMM_PROG ": run: no image given; see '" VMM_PROG
+				" run --help'\n");
+			return VMM_EXIT_USAGE;
+		}
+		opts->image = argv[optind++];
+	}
 	if (optind < argc) {
 		fprintf(err, VMM_PROG ": run: unexpected argument '%s'; see '"
 			VMM_PROG " run --help'\n", argv[optind]);

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 
+#include "console.h"
 #include "dev.h"
+#include "devices.h"
 #include "die.h"
 #include "errors.h"
 #include "exit_stats.h"
 #include "exit_status.h"
+#include "irq.h"
 #include "mmio.h"
 #include "pio.h"
+#include "power.h"
 #include "vcpu.h"
 
 #define X86_RFLAGS_IF	(1ull << 9)
@@ -147,17 +152,63 @@ static enum vcpu_action handle_mmio(struct vcpu *v, int *status)
 	return VCPU_CONTINUE;
 }
 
+static volatile sig_atomic_t vcpu_stop_sig;
+static enum vcpu_action vcpu_stop_requested(struct vcpu *v, int *status);
+
+/*
+ * HLT with interrupts enabled: sleep until a device deadline (the PIT),
+ * input, or a signal, then let the run loop inject what became pending.
+ * The host spends the guest's idle time in ppoll(), not spinning.
+ */
+static enum vcpu_action vcpu_hlt_sleep(struct vcpu *v, int *status)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct timespec ts, *tsp;
+	__u64 now, deadline;
+
+	for (;;) {
+		now = devices__now();
+		devices__tick(now);
+		console__read(v);
+		if (v->stop || irq__pending())
+			return VCPU_CONTINUE;
+		deadline = devices__next_deadline();
+		pfd.fd = console__poll_fd();
+		if (!deadline && !console__can_wake()) {
+			fprintf(v->err, VMM_PROG ": guest halted with interrupts enabled: no timer is armed and no input can wake it\n");
+			*status = VMM_EXIT_GUEST_HLT_IF;
+			return VCPU_STOP;
+		}
+		tsp = NULL;
+		if (deadline) {
+			deadline = deadline > now ? deadline - now : 0;
+			ts.tv_sec = deadline / 1000000000ull;
+			ts.tv_nsec = deadline % 1000000000ull;
+			tsp = &ts;
+		}
+		if (ppoll(&pfd, 1, tsp, NULL) < 0 && errno == EINTR && vcpu_stop_sig)
+			return vcpu_stop_requested(v, status);
+	}
+}
+
 static enum vcpu_action handle_hlt(struct vcpu *v, int *status)
 {
 	struct minivmm_regs regs;
-	int ret = vcpu_get_regs(v, &regs);
+	int ret;
 
+	if (v->irq_injection && v->run->if_flag)
+		return vcpu_hlt_sleep(v, status);
+	if (v->os_guest && !v->run->if_flag) {
+		power__off(v, "HLT with interrupts disabled");
+		return VCPU_CONTINUE;
+	}
+	ret = vcpu_get_regs(v, &regs);
 	if (ret) {
 		*status = ret;
 		return VCPU_STOP;
 	}
 	if (regs.rflags & X86_RFLAGS_IF) {
-		fprintf(v->err, VMM_PROG ": guest halted with interrupts enabled at rip %#llx: minivmm has no interrupt sources yet, stopping it\n",
+		fprintf(v->err, VMM_PROG ": guest halted with interrupts enabled at rip %#llx: this module cannot inject interrupts, stopping it\n",
 			(unsigned long long)regs.rip);
 		*status = VMM_EXIT_GUEST_HLT_IF;
 	} else {
@@ -166,6 +217,21 @@ static enum vcpu_action handle_hlt(struct vcpu *v, int *status)
 		*status = VMM_EXIT_GUEST_HLT;
 	}
 	return VCPU_STOP;
+}
+
+/* The deadline userspace set passed: devices act in vcpu_sync_devices(). */
+static enum vcpu_action handle_timer(struct vcpu *v, int *status)
+{
+	(void)status;
+	console__read(v);
+	return VCPU_CONTINUE;
+}
+
+/* The window asked for opened: the run loop injects what is pending. */
+static enum vcpu_action handle_irq_window(struct vcpu *v, int *status)
+{
+	(void)v, (void)status;
+	return VCPU_CONTINUE;
 }
 
 static enum vcpu_action handle_hypercall(struct vcpu *v, int *status)
@@ -185,7 +251,14 @@ static enum vcpu_action handle_hypercall(struct vcpu *v, int *status)
 
 static enum vcpu_action handle_shutdown(struct vcpu *v, int *status)
 {
-	unsigned long long rip = vcpu_rip(v);
+	unsigned long long rip;
+
+	/* Linux with reboot=t, or after its other reset methods failed. */
+	if (v->os_guest) {
+		power__reset(v, "a triple fault");
+		return VCPU_CONTINUE;
+	}
+	rip = vcpu_rip(v);
 
 	if (rip == ~0ull)
 		fprintf(v->err, VMM_PROG ": guest shut down (triple fault)\n");
@@ -267,7 +340,6 @@ static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
  * SIGTERM; 0 while none did. The handler also sets immediate_exit in the
  * run page, so a RUN about to enter the guest returns at once.
  */
-static volatile sig_atomic_t vcpu_stop_sig;
 static struct minivmm_run *volatile vcpu_stop_run;
 
 /*
@@ -358,6 +430,8 @@ static const struct vcpu_exit vcpu_exits[] = {
 	[MINIVMM_EXIT_FAIL_ENTRY]	= { "FAIL_ENTRY", handle_fail_entry },
 	[MINIVMM_EXIT_INTERNAL_ERROR]	= { "INTERNAL_ERROR", handle_internal_error },
 	[MINIVMM_EXIT_INTR]		= { "INTR", handle_intr },
+	[MINIVMM_EXIT_IRQ_WINDOW_OPEN]	= { "IRQ_WINDOW_OPEN", handle_irq_window },
+	[MINIVMM_EXIT_TIMER]		= { "TIMER", handle_timer },
 };
 
 #define VCPU_NR_EXITS	(sizeof(vcpu_exits) / sizeof(vcpu_exits[0]))
@@ -496,6 +570,37 @@ int vcpu_catch_stop_signals(struct vcpu *v, bool catch)
 	return 0;
 }
 
+/*
+ * Before each MINIVMM_RUN: devices whose deadline passed act (the PIT
+ * raises IRQ 0); an interrupt the PIC has pending is acked and queued if
+ * the guest can take it, or else the module is asked to exit when it
+ * can; the next device deadline becomes the module's timer deadline.
+ */
+static int vcpu_sync_devices(struct vcpu *v)
+{
+	struct minivmm_run *run = v->run;
+	struct minivmm_interrupt irq = { 0 };
+	int ret;
+
+	devices__tick(devices__now());
+	run->request_interrupt_window = 0;
+	if (irq__pending()) {
+		if (run->ready_for_interrupt_injection) {
+			irq.irq = irq__ack();
+			ret = v->ioctl(v->fd, MINIVMM_INTERRUPT, (unsigned long)&irq);
+			if (ret < 0)
+				return report_ioctl_error(v->err, "MINIVMM_INTERRUPT",
+							  MINIVMM_INTERRUPT, -ret);
+			run->ready_for_interrupt_injection = 0;
+			v->injected++;
+		} else {
+			run->request_interrupt_window = 1;
+		}
+	}
+	run->timer_deadline_ns = devices__next_deadline();
+	return 0;
+}
+
 int vcpu_run(struct vcpu *v)
 {
 	int ret, status = VMM_EXIT_OK;
@@ -503,6 +608,11 @@ int vcpu_run(struct vcpu *v)
 	for (;;) {
 		if (vcpu_stop_sig)
 			break;
+		if (v->irq_injection) {
+			ret = vcpu_sync_devices(v);
+			if (ret)
+				return ret;
+		}
 		ret = v->ioctl(v->fd, MINIVMM_RUN, 0);
 		if (ret < 0) {
 			if (ret == -EINTR || ret == -EAGAIN)

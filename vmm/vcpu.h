@@ -27,6 +27,14 @@ struct vcpu {
 	int stop_status;
 	double timeout;			/* seconds, for the message; 0 = none */
 	unsigned long long exits;	/* exits handled */
+	/*
+	 * The guest is an operating-system kernel (--kernel): HLT with
+	 * IF=0 and a triple fault are its power-off and reset (power.c),
+	 * not errors.
+	 */
+	bool os_guest;
+	bool irq_injection;		/* MINIVMM_CAP_IRQ_INJECTION: devices run */
+	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
 };
 
 enum vcpu_action {

@@ -243,7 +243,8 @@ Test(serial, registers)
 	serial__write(&uart, UART_IER, 0xff);
 	cr_assert_eq(serial__read(&uart, UART_IER), 0x0f);
 	serial__write(&uart, UART_FCR, UART_FCR_ENABLE_FIFO);
-	cr_assert_eq(serial__read(&uart, UART_IIR), 0xc1);
+	cr_assert_eq(serial__read(&uart, UART_IIR), 0xc2, "THRI enabled with THR empty");
+	cr_assert_eq(serial__read(&uart, UART_IIR), 0xc1, "reading IIR acknowledged it");
 	serial__write(&uart, UART_LSR, 0);
 	cr_assert_eq(serial__read(&uart, UART_LSR), 0x60, "LSR read-only");
 	cr_assert_eq(serial__read(&uart, UART_MSR) & 0xb0, 0xb0, "DCD|DSR|CTS");
@@ -265,6 +266,93 @@ Test(serial, registers)
 	cr_assert_eq(serial__read(&uart, UART_MSR), UART_MSR_DCD | UART_MSR_CTS);
 	uart_out("x");
 	cr_assert_eq(uart.tx_bytes, 0);
+	free(membuf_str(&outb));
+}
+
+static int irq_level, irq_edges;
+
+static void rec_irq(void *opaque, int level)
+{
+	(void)opaque;
+	if (level && !irq_level)
+		irq_edges++;
+	irq_level = level;
+}
+
+Test(serial, receive_raises_rdi)
+{
+	const __u8 in[] = "ab";
+
+	serial__init(&uart, SERIAL_COM1_BASE, membuf_open(&outb));
+	uart.irq_fn = rec_irq;
+	irq_level = irq_edges = 0;
+	cr_assert_eq(serial__receive(&uart, in, 2), 2);
+	cr_assert_eq(irq_level, 0, "RDI not enabled yet");
+	cr_assert_eq(serial__read(&uart, UART_LSR), 0x61, "THRE|TEMT|DR");
+	serial__write(&uart, UART_IER, UART_IER_RDI);
+	cr_assert_eq(irq_level, 1);
+	cr_assert_eq(serial__read(&uart, UART_IIR), UART_IIR_RDI);
+	cr_assert_eq(serial__read(&uart, UART_RX), 'a');
+	cr_assert_eq(irq_level, 1, "one byte still waits");
+	cr_assert_eq(serial__read(&uart, UART_RX), 'b');
+	cr_assert_eq(irq_level, 0);
+	cr_assert_eq(serial__read(&uart, UART_LSR), 0x60);
+	cr_assert_eq(serial__read(&uart, UART_IIR), UART_IIR_NO_INT);
+	cr_assert_eq(irq_edges, 1);
+	cr_assert_eq(serial__rx_room(&uart), SERIAL_RX_SIZE);
+	free(membuf_str(&outb));
+}
+
+Test(serial, receive_fifo_bounded)
+{
+	__u8 in[SERIAL_RX_SIZE + 10];
+
+	serial__init(&uart, SERIAL_COM1_BASE, membuf_open(&outb));
+	memset(in, 'x', sizeof(in));
+	cr_assert_eq(serial__receive(&uart, in, sizeof(in)), SERIAL_RX_SIZE);
+	cr_assert_eq(serial__rx_room(&uart), 0);
+	cr_assert_eq(serial__receive(&uart, in, 1), 0);
+	serial__write(&uart, UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR);
+	cr_assert_eq(serial__rx_room(&uart), SERIAL_RX_SIZE, "FIFO reset");
+	free(membuf_str(&outb));
+}
+
+Test(serial, thr_empty_interrupt)
+{
+	serial__init(&uart, SERIAL_COM1_BASE, membuf_open(&outb));
+	uart.irq_fn = rec_irq;
+	irq_level = irq_edges = 0;
+	serial__write(&uart, UART_IER, UART_IER_THRI);
+	cr_assert_eq(irq_level, 1, "enabling THRI with THR empty raises it");
+	cr_assert_eq(serial__read(&uart, UART_IIR), UART_IIR_THRI);
+	cr_assert_eq(irq_level, 0, "reading IIR acknowledged it");
+	uart_out("z");
+	cr_assert_eq(irq_level, 1, "sent at once: THR empty again");
+	uart_out("z");
+	cr_assert_eq(irq_edges, 2);
+	serial__write(&uart, UART_IER, 0);
+	cr_assert_eq(irq_level, 0);
+	free(membuf_str(&outb));
+}
+
+static char last_line[SERIAL_LINE_MAX];
+static int lines_seen;
+
+static void rec_line(void *opaque, const char *line)
+{
+	(void)opaque;
+	snprintf(last_line, sizeof(last_line), "%s", line);
+	lines_seen++;
+}
+
+Test(serial, output_lines)
+{
+	serial__init(&uart, SERIAL_COM1_BASE, membuf_open(&outb));
+	uart.line_fn = rec_line;
+	lines_seen = 0;
+	uart_out("one\r\nKernel panic - not syncing: x\n");
+	cr_assert_eq(lines_seen, 2);
+	cr_assert_str_eq(last_line, "Kernel panic - not syncing: x");
 	free(membuf_str(&outb));
 }
 

@@ -174,14 +174,14 @@ Test(fake_run, hlt_with_interrupts_enabled)
 Test(fake_run, mmio_and_unhandled_ports)
 {
 	cr_assert_eq(RUN(NULL, "mmio-r:0xd0000000:4 mmio-w:0xd0000000:4:5 mmio-r:0xd0000000:4 "
-			 "out:0x80:1:1 out:0x80:1:2 in:0x61:2 out:0xf4:1:0", elf),
+			 "out:0x84:1:1 out:0x84:1:2 in:0x65:2 out:0xf4:1:0", elf),
 		     0, "%s", res.err);
 	expect_log("MMIO", "addr=0xd0000000 data=ffffffff");
-	expect_log("IN", "port=0x61 data=ffff");
+	expect_log("IN", "port=0x65 data=ffff");
 	cr_assert_str_eq(res.err,
 		"minivmm: unhandled MMIO at 0xd0000000: read of 4 bytes reads all-ones (reported once per address)\n"
-		"minivmm: unhandled port 0x0080: OUT of 1 byte ignored (reported once per port)\n"
-		"minivmm: unhandled port 0x0061: IN of 2 bytes reads all-ones (reported once per port)\n");
+		"minivmm: unhandled port 0x0084: OUT of 1 byte ignored (reported once per port)\n"
+		"minivmm: unhandled port 0x0065: IN of 2 bytes reads all-ones (reported once per port)\n");
 }
 
 Test(fake_run, hypercall_then_exit)
@@ -520,7 +520,7 @@ Test(fake_run, bzimage_refused)
 	hdr[0x206] = 0x0f;	/* protocol 2.15 */
 	hdr[0x207] = 0x02;
 	write_tmpfile(bz, hdr, sizeof(hdr));
-	snprintf(want, sizeof(want), "minivmm: %s: a Linux bzImage (boot protocol 2.15): booting Linux kernels is not supported yet\n",
+	snprintf(want, sizeof(want), "minivmm: %s: a Linux bzImage (boot protocol 2.15): boot it with --kernel\n",
 		 bz);
 	expect_refused(RUN(NULL, "out:0xf4:1:0", bz), want);
 	/* Asked to run it flat: it is still no real-mode program. */

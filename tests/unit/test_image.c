@@ -578,11 +578,11 @@ Test(image, refuses_bzimage)
 
 	make_bzimage(bz, sizeof(bz), 0x020f);
 	expect_format_error(bz, sizeof(bz), "bzImage", false,
-			    "minivmm: bzImage: a Linux bzImage (boot protocol 2.15): booting Linux kernels is not supported yet\n");
+			    "minivmm: bzImage: a Linux bzImage (boot protocol 2.15): boot it with --kernel\n");
 	/* Named *.bin or forced flat, it is still no real-mode program. */
 	make_bzimage(bz, sizeof(bz), 0x0205);
 	expect_format_error(bz, sizeof(bz), "vmlinuz.bin", true,
-			    "minivmm: vmlinuz.bin: a Linux bzImage (boot protocol 2.05): booting Linux kernels is not supported yet\n");
+			    "minivmm: vmlinuz.bin: a Linux bzImage (boot protocol 2.05): boot it with --kernel\n");
 	/* A boot sector alone (no "HdrS") is a flat binary like any other. */
 	bz[0x202] = 'h';
 	expect_format_ok(bz, sizeof(bz), "boot.bin", false);
