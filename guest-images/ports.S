@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Unhandled ports: OUTs to 0x80 (twice: reported once) and an IN from
- * 0x61 that must read all-ones; the COM1 scratch register must hold what
+ * Unhandled ports: OUTs to 0x84 (twice: reported once) and an IN from
+ * 0x65 that must read all-ones; the COM1 scratch register must hold what
  * is written to it. Prints "ports: ok" and exits 0, or exits 1.
  */
 	.code16
@@ -9,12 +9,12 @@
 	.globl _start
 _start:
 	mov	$0x12, %al
-	out	%al, $0x80
-	out	%al, $0x80
-	in	$0x61, %al
+	out	%al, $0x84
+	out	%al, $0x84
+	in	$0x65, %al
 	cmp	$0xff, %al
 	jne	fail
-	in	$0x61, %ax		/* a 2-byte IN: 0xffff */
+	in	$0x65, %ax		/* a 2-byte IN: 0xffff */
 	cmp	$0xffff, %ax
 	jne	fail
 	mov	$0x3ff, %dx		/* COM1 scratch */

@@ -2,7 +2,8 @@
 #include "idt.h"
 
 #define CODE_SEL	0x08	/* minivmm's 64-bit code selector (vmm/boot.h) */
-#define NR_VECTORS	22
+#define NR_VECTORS	22	/* exception stubs in isr.S */
+#define IDT_SIZE	256
 
 volatile int exc_vector = EXC_NONE;
 volatile u64 exc_error;
@@ -17,7 +18,7 @@ struct idt_gate {
 	u32 off_hi, zero;
 };
 
-static struct idt_gate idt[NR_VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_SIZE] __attribute__((aligned(16)));
 
 #define ISR(n)	extern char isr_##n[]
 ISR(0); ISR(1); ISR(2); ISR(3); ISR(4); ISR(5); ISR(6); ISR(7); ISR(8);
@@ -40,19 +41,26 @@ void exc_handler(u64 vector, u64 error)
 		exc_hook(vector, error);
 }
 
+static void idt_gate_set(unsigned int vector, u64 a)
+{
+	idt[vector] = (struct idt_gate) {
+		.off_lo = a, .sel = CODE_SEL, .type = 0x8e,
+		.off_mid = a >> 16, .off_hi = a >> 32,
+	};
+}
+
+void idt_set_handler(unsigned int vector, void *entry)
+{
+	idt_gate_set(vector, (u64)entry);
+}
+
 void idt_init(void)
 {
 	struct { u16 limit; u64 base; } __attribute__((packed)) idtr;
 	unsigned int i;
 
-	for (i = 0; i < NR_VECTORS; i++) {
-		u64 a = (u64)isrs[i];
-
-		idt[i] = (struct idt_gate) {
-			.off_lo = a, .sel = CODE_SEL, .type = 0x8e,
-			.off_mid = a >> 16, .off_hi = a >> 32,
-		};
-	}
+	for (i = 0; i < NR_VECTORS; i++)
+		idt_gate_set(i, (u64)isrs[i]);
 	idtr.limit = sizeof(idt) - 1;
 	idtr.base = (u64)idt;
 	__asm__ volatile("lidt %0" : : "m"(idtr));

@@ -17,6 +17,11 @@ extern volatile u64 exc_recover_rip;
 extern volatile u64 exc_rip;		/* the RIP the CPU pushed */
 
 void idt_init(void);
+/*
+ * Vectors 22..255 (interrupts): @entry is an assembly stub that saves
+ * what it uses and ends in IRETQ; the gate is an interrupt gate (IF=0).
+ */
+void idt_set_handler(unsigned int vector, void *entry);
 
 /*
  * Set by the guest before idt_init(): called from the handler with the

@@ -115,6 +115,16 @@ run_guest run-triple-fault 120 '' /guests/triple.bin
 run_guest run-halt-if0 118 '' /guests/halt.bin
 run_guest run-hypercall 0 '' /guests/hypercall.bin
 run_guest run-ports 0 '' /guests/ports.bin
+# Interrupts: the guest's PIC and PIT, ticks injected (guest-images/irq.c).
+run_guest run-irq 0 '^irq: 0x00 failed$' --timeout 120 /guests/irq.elf
+for c in imr hlt_wakes if0_held sti_shadow sti_hlt rate; do
+	grep -q "^irq: PASS $c\$" /tmp/out && t_pass "run-irq-$c" ||
+		t_fail "run-irq-$c" "$(grep "^irq: .* $c" /tmp/out)"
+done
+t_show "irq: $(tr '\n' '|' </tmp/out)"
+minivmm run --stats --timeout 120 /guests/irq.elf >/dev/null 2>/tmp/err
+grep -E 'interrupt window|VMX-preemption|stats: [0-9]+ exits' /tmp/err |
+	while IFS= read -r l; do t_show "irq $l"; done
 # A running VMM holds no capabilities (it drops them after opening the
 # device), even when started by root. Ctrl-C (SIGINT) stops the guest as
 # --timeout does: statistics, then the shell's 130.

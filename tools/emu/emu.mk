@@ -77,6 +77,17 @@ ifeq ($(MINIVMM_BIN),$(CURDIR)/minivmm)
 EMU_INITRD_DEPS	+= $(MINIVMM_BIN) guests
 endif
 
+# The Linux-guest suite boots Debian's stock vmlinuz (the compressed file
+# from the package, unmodified) under minivmm, with a busybox initramfs.
+EMU_GUEST_INITRD := $(EMU_DIR)/linux-guest.cpio
+ifeq ($(SUITE),linux)
+EMU_EXTRA	+= $(EMU_STOCK):/guests/vmlinuz $(EMU_GUEST_INITRD):/guests/linux-initrd.cpio
+EMU_INITRD_DEPS	+= $(EMU_GUEST_INITRD)
+endif
+
+$(EMU_GUEST_INITRD): tools/emu/mkguestinitramfs.sh tests/emu/linux-guest/init
+	tools/emu/mkguestinitramfs.sh $@
+
 emu-initramfs: $(EMU_INITRD)
 
 # Always rebuilt (~3 s, mostly compiling the static helpers): its inputs

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# usage: tools/emu/mkguestinitramfs.sh OUT.cpio
+#
+# The initramfs of the Linux guest that minivmm boots inside the emulator
+# (tests/emu/suite-linux.sh): static busybox with its applets, and
+# tests/emu/linux-guest/init as /init. Uncompressed (the guest kernel
+# would spend emulated seconds on gunzip); /dev/console comes from the
+# kernel's built-in initramfs list.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:?usage: $0 OUT.cpio}
+busybox=/bin/busybox
+if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+	echo "mkguestinitramfs: need a static $busybox (install busybox-static)" >&2
+	exit 1
+fi
+mkdir -p "$(dirname "$out")"
+root=$(mktemp -d "$out.root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+for a in $("$busybox" --list); do
+	case $a in
+	busybox | init | linuxrc) ;;
+	*) ln -s busybox "$root/bin/$a" ;;
+	esac
+done
+install -m 755 "$top/tests/emu/linux-guest/init" "$root/init"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkguestinitramfs: $out ($(($(wc -c <"$out") / 1024)) KiB)"
