@@ -9,8 +9,9 @@
 #   4b. install      make install/uninstall into a DESTDIR, the man page,
 #                    bash completion, dkms add/build/install in temporary
 #                    trees for every installed kernel (tools/check-install.sh)
-#   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU) and smp (2
-#                    CPUs, another CPU model); QEMU TCG (no VT-x): suite novmx;
+#   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU), smp (2
+#                    CPUs, another CPU model) and linux (Debian's kernel as a
+#                    guest); QEMU TCG (no VT-x): suite novmx;
 #                    after suite vm, tools/check-errno-table.sh: every row of
 #                    the error table in docs/uapi.md has a PASS line
 #   6. fuzz          Bochs, 1 CPU: tests/fuzz/fuzz.c for 120 guest seconds,
@@ -93,6 +94,9 @@ part emu-bochs-run make -s emu EMU=bochs SUITE=run CPUS=1 CPU_MODEL=corei7_haswe
 count_lines "$logs/emu-bochs-run.log"
 part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult
 count_lines "$logs/emu-bochs-smp.log"
+# Debian's stock kernel booted under minivmm: four boots, 5-6 minutes.
+part emu-bochs-linux make -s emu EMU=bochs SUITE=linux CPUS=1 CPU_MODEL=corei7_haswell_4770 EMU_TIMEOUT=2400
+count_lines "$logs/emu-bochs-linux.log"
 part emu-qemu-novmx make -s emu EMU=qemu SUITE=novmx
 count_lines "$logs/emu-qemu-novmx.log"
 # A fixed seed keeps CI repeatable; `make fuzz` draws a new one each run.
