@@ -44,23 +44,9 @@ __asm__(".text\n"
 	"popq %rax\n\t"
 	"iretq\n");
 
-static unsigned int failed;
-
 static void result(const char *name, int ok, const char *what, u64 a, u64 b)
 {
-	serial_puts("irq: ");
-	serial_puts(ok ? "PASS " : "FAIL ");
-	serial_puts(name);
-	if (!ok) {
-		serial_puts(": ");
-		serial_puts(what);
-		serial_puts(" ");
-		serial_put_hex(a, 16);
-		serial_puts(" ");
-		serial_put_hex(b, 16);
-		failed++;
-	}
-	serial_puts("\n");
+	check("irq", name, ok, what, a, b);
 }
 
 static void pic_init(void)
@@ -151,8 +137,6 @@ int main(void)
 	       ticks - t0, 50);
 
 	outb(PIC1_DATA, 0xff);
-	serial_puts("irq: ");
-	serial_put_hex(failed, 2);
-	serial_puts(" failed\n");
-	guest_exit(failed);
+	check_summary("irq");
+	guest_exit(checks_failed);
 }

@@ -44,23 +44,9 @@
 #define MSR_PAT		0x277
 #define UNMAPPED	0x8000000000ull	/* PML4 entry 1: not present */
 
-static unsigned int failed;
-
 static void result(const char *name, int ok, const char *what, u64 a, u64 b)
 {
-	serial_puts("wswitch: ");
-	serial_puts(ok ? "PASS " : "FAIL ");
-	serial_puts(name);
-	if (!ok) {
-		serial_puts(": ");
-		serial_puts(what);
-		serial_puts(" ");
-		serial_put_hex(a, 16);
-		serial_puts(" ");
-		serial_put_hex(b, 16);
-		failed++;
-	}
-	serial_puts("\n");
+	check("wswitch", name, ok, what, a, b);
 }
 
 /* RDMSR/WRMSR that report the vector of an exception instead of dying. */
@@ -500,8 +486,6 @@ int main(void)
 	check_xsetbv_bad();
 	check_ymm();
 	check_tf();
-	serial_puts("wswitch: ");
-	serial_put_hex(failed, 2);
-	serial_puts(" failed\n");
-	return failed;
+	check_summary("wswitch");
+	return checks_failed;
 }

@@ -4,7 +4,7 @@
  * deadline: KVM's userspace-irqchip ABI (KVM_INTERRUPT,
  * request_interrupt_window, ready_for_interrupt_injection, if_flag),
  * built on VM-entry event injection (SDM Vol. 3C 27.6) and
- * interrupt-window exiting (26.7.5), plus a deadline enforced with the
+ * interrupt-window exiting (27.7.5), plus a deadline enforced with the
  * VMX-preemption timer (26.5.1), which needs no host interrupt to end a
  * guest's slice.
  */

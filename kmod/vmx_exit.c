@@ -559,7 +559,7 @@ static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
 }
 
 /*
- * Exit reason 7: interrupt window (SDM 26.7.5): the guest can take an
+ * Exit reason 7: interrupt window (SDM 27.7.5): the guest can take an
  * external interrupt now. A queued vector is injected by the next entry
  * (vcpu_irq_before_entry()); if userspace asked for the window and has
  * nothing queued, it hears that the window is open.

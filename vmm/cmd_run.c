@@ -37,6 +37,16 @@ struct vm {
 	struct minivmm_regs regs;
 };
 
+/* Guest memory of @size bytes, or exit saying why. */
+static void run_alloc_mem(struct vm *vm, __u64 size)
+{
+	int ret = guest_mem_alloc(&vm->mem, size);
+
+	if (ret)
+		die(VMM_EXIT_ERROR, "cannot allocate %llu KiB of guest memory: %s",
+		    (unsigned long long)(size >> 10), strerror(-ret));
+}
+
 /* --kernel: the default command line, then --append. */
 static char *run_kernel_cmdline(const struct run_opts *opts)
 {
@@ -65,10 +75,7 @@ static int run_load_kernel(struct vm *vm, const struct run_opts *opts)
 			return ret;
 		}
 	}
-	ret = guest_mem_alloc(&vm->mem, opts->mem_size);
-	if (ret)
-		die(VMM_EXIT_ERROR, "cannot allocate %llu KiB of guest memory: %s",
-		    (unsigned long long)(opts->mem_size >> 10), strerror(-ret));
+	run_alloc_mem(vm, opts->mem_size);
 	cmdline = run_kernel_cmdline(opts);
 	ret = bzimage_load(img.data, img.size, initrd.data, initrd.size,
 			   cmdline, &vm->mem, &vm->sregs, &vm->regs, stderr);
@@ -106,10 +113,7 @@ static int run_load_image(struct vm *vm, const struct run_opts *opts)
 		image_free(&img);
 		return ret;
 	}
-	ret = guest_mem_alloc(&vm->mem, opts->mem_size);
-	if (ret)
-		die(VMM_EXIT_ERROR, "cannot allocate %llu KiB of guest memory: %s",
-		    (unsigned long long)(opts->mem_size >> 10), strerror(-ret));
+	run_alloc_mem(vm, opts->mem_size);
 	ret = image_load(&img, opts->load_addr, &vm->mem, &vm->info, stderr);
 	image_free(&img);
 	return ret;

@@ -152,6 +152,11 @@ static enum vcpu_action handle_mmio(struct vcpu *v, int *status)
 	return VCPU_CONTINUE;
 }
 
+/*
+ * The signal that asked the run to stop: SIGALRM (--timeout), SIGINT or
+ * SIGTERM; 0 while none did. The handler also sets immediate_exit in the
+ * run page, so a RUN about to enter the guest returns at once.
+ */
 static volatile sig_atomic_t vcpu_stop_sig;
 static enum vcpu_action vcpu_stop_requested(struct vcpu *v, int *status);
 
@@ -335,11 +340,7 @@ static enum vcpu_action handle_internal_error(struct vcpu *v, int *status)
 	return VCPU_STOP;
 }
 
-/*
- * The signal that asked the run to stop: SIGALRM (--timeout), SIGINT or
- * SIGTERM; 0 while none did. The handler also sets immediate_exit in the
- * run page, so a RUN about to enter the guest returns at once.
- */
+/* The run page whose immediate_exit the stop handler sets (see vcpu_stop_sig). */
 static struct minivmm_run *volatile vcpu_stop_run;
 
 /*

@@ -26,6 +26,35 @@ void serial_put_hex(u64 v, unsigned int digits)
 		serial_putc(hex[(v >> (digits * 4)) & 0xf]);
 }
 
+unsigned int checks_failed;
+
+void check(const char *prefix, const char *name, int ok, const char *what,
+	   u64 a, u64 b)
+{
+	serial_puts(prefix);
+	serial_puts(": ");
+	serial_puts(ok ? "PASS " : "FAIL ");
+	serial_puts(name);
+	if (!ok) {
+		serial_puts(": ");
+		serial_puts(what);
+		serial_puts(" ");
+		serial_put_hex(a, 16);
+		serial_puts(" ");
+		serial_put_hex(b, 16);
+		checks_failed++;
+	}
+	serial_puts("\n");
+}
+
+void check_summary(const char *prefix)
+{
+	serial_puts(prefix);
+	serial_puts(": ");
+	serial_put_hex(checks_failed, 2);
+	serial_puts(" failed\n");
+}
+
 void guest_exit(u32 code)
 {
 	outl(DEBUG_EXIT_PORT, code);

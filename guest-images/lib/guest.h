@@ -80,6 +80,16 @@ void serial_putc(char c);
 void serial_puts(const char *s);
 void serial_put_hex(u64 v, unsigned int digits);
 
+/*
+ * One line per check, "<prefix>: PASS <name>" or "<prefix>: FAIL <name>:
+ * <what> <a> <b>", counted in checks_failed; check_summary() prints
+ * "<prefix>: 0xNN failed".
+ */
+extern unsigned int checks_failed;
+void check(const char *prefix, const char *name, int ok, const char *what,
+	   u64 a, u64 b);
+void check_summary(const char *prefix);
+
 /* OUT @code to port 0xf4: minivmm exits with status code & 0xff. */
 void __attribute__((noreturn)) guest_exit(u32 code);
 

@@ -85,7 +85,7 @@ EMU_EXTRA	+= $(EMU_STOCK):/guests/vmlinuz $(EMU_GUEST_INITRD):/guests/linux-init
 EMU_INITRD_DEPS	+= $(EMU_GUEST_INITRD)
 endif
 
-$(EMU_GUEST_INITRD): tools/emu/mkguestinitramfs.sh tests/emu/linux-guest/init
+$(EMU_GUEST_INITRD): tools/emu/mkguestinitramfs.sh tools/emu/busybox-root.sh tests/emu/linux-guest/init
 	tools/emu/mkguestinitramfs.sh $@
 
 emu-initramfs: $(EMU_INITRD)

@@ -11,22 +11,12 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: $0 OUT.cpio}
-busybox=/bin/busybox
-if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
-	echo "mkguestinitramfs: need a static $busybox (install busybox-static)" >&2
-	exit 1
-fi
+. "$top/tools/emu/busybox-root.sh"
 mkdir -p "$(dirname "$out")"
 root=$(mktemp -d "$out.root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
-cp "$busybox" "$root/bin/busybox"
-for a in $("$busybox" --list); do
-	case $a in
-	busybox | init | linuxrc) ;;
-	*) ln -s busybox "$root/bin/$a" ;;
-	esac
-done
+mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
+busybox_root "$root" || exit 1
 install -m 755 "$top/tests/emu/linux-guest/init" "$root/init"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"

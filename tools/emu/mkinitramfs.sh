@@ -23,6 +23,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tools/emu/busybox-root.sh"
 usage() {
 	sed -n '3,5s/^# //p' "$0" >&2
 	exit 2
@@ -52,12 +53,6 @@ if [ -z "$out" ] || [ -z "$kimg" ] || [ -z "$kver" ] || [ -z "$ko" ] ||
 fi
 
 km=$kimg/lib/modules/$kver/kernel
-busybox=/bin/busybox
-if ! [ -x "$busybox" ] || ! "$busybox" --list >/dev/null 2>&1; then
-	die "no busybox at $busybox (install busybox-static)"
-fi
-ldd "$busybox" >/dev/null 2>&1 &&
-	die "$busybox is dynamically linked (install busybox-static)"
 for f in "$km/virt/lib/irqbypass.ko" "$km/arch/x86/kvm/kvm.ko" \
 	 "$km/arch/x86/kvm/kvm-intel.ko"; do
 	[ -f "$f" ] || die "missing $f (run tools/emu/fetch-kernel.sh)"
@@ -77,15 +72,7 @@ mkdir -p "$root/bin" "$root/dev" "$root/etc" "$root/lib/modules" \
 	"$root/tmp"
 chmod 1777 "$root/tmp"
 
-# Busybox and all its applets: suites may use any of them, and symlinks
-# cost nothing. /init is ours, so busybox's own init stays out.
-cp "$busybox" "$root/bin/busybox"
-for a in $("$busybox" --list); do
-	case $a in
-	busybox | init | linuxrc) ;;
-	*) ln -s busybox "$root/bin/$a" ;;
-	esac
-done
+busybox_root "$root" || die "cannot set up busybox"
 
 install -m 755 "$top/tests/emu/init" "$root/init"
 for f in "$top"/tests/emu/*.sh; do

@@ -28,9 +28,9 @@ static size_t out_len;
 static void result(const char *name, int ok, const char *why)
 {
 	if (ok) {
-		printf("PTY: PASS %s\n", name);
+		printf("\nPTY: PASS %s\n", name);
 	} else {
-		printf("PTY: FAIL %s: %s\n", name, why);
+		printf("\nPTY: FAIL %s: %s\n", name, why);
 		failed++;
 	}
 	fflush(stdout);
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		sleep(10);
 		c1 = cpu_ticks(pid);
 		pct = 100.0 * (c1 - c0) / sysconf(_SC_CLK_TCK) / (now() - w0);
-		printf("PTY: INFO idle guest: minivmm used %.1f%% of a CPU over %.1f s\n",
+		printf("\nPTY: INFO idle guest: minivmm used %.1f%% of a CPU over %.1f s\n",
 		       pct, now() - w0);
 		result("idle-sleeps", c0 >= 0 && c1 >= 0 && pct < 50,
 		       "an idle guest kept minivmm busy (see the INFO line)");
@@ -174,6 +174,6 @@ int main(int argc, char **argv)
 	result("terminal-restored", after.c_lflag == before.c_lflag &&
 	       after.c_iflag == before.c_iflag && after.c_oflag == before.c_oflag,
 	       "the terminal's modes differ from before the run");
-	printf("PTY: %d failed\n", failed);
+	printf("\nPTY: %d failed\n", failed);
 	return failed;
 }
