@@ -38,6 +38,8 @@ static long minivmm_check_cap(unsigned long cap)
 		return 1;
 	case MINIVMM_CAP_TSC_KHZ:
 		return tsc_khz;
+	case MINIVMM_CAP_EXIT_TRACE:
+		return 1;
 	case MINIVMM_CAP_PREEMPTION_TIMER:
 		return !!(vmx_caps.features & MINIVMM_VMX_F_PREEMPT_TIMER);
 	default:

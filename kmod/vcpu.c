@@ -72,7 +72,11 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 					   run->fail_entry.qualification);
 			return 0;
 		}
+		if (vcpu->trace)
+			exit_trace_begin(vcpu);
 		ret = vmx_handle_exit(vcpu);
+		if (vcpu->trace)
+			exit_trace_commit(vcpu, ret <= 0);
 		if (ret <= 0)
 			vcpu_irq_report(vcpu);
 		preempt_enable();
@@ -140,6 +144,12 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MINIVMM_INTERRUPT:
 		ret = vcpu_irq_queue(vcpu, argp);
 		break;
+	case MINIVMM_SET_TRACE:
+		ret = exit_trace_setup(vcpu, argp);
+		break;
+	case MINIVMM_READ_TRACE:
+		ret = exit_trace_read(vcpu, argp);
+		break;
 	default:
 		ret = vcpu_regs_ioctl(vcpu, cmd, argp);
 	}
@@ -198,6 +208,7 @@ static void vcpu_free(struct minivmm_vcpu *vcpu)
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
 	vcpu_fpu_free(vcpu);
+	exit_trace_free(vcpu);
 	kfree(vcpu->cpuid);
 	kfree(vcpu);
 }

@@ -135,7 +135,16 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 
 	vcpu_fpu_enter_xcr0(vcpu);
 	spec_before_entry();
+	/* The exit trace's cost of the last exit: its exit to this entry. */
+	if (vcpu->trace) {
+		u64 now = rdtsc();
+
+		vcpu->trace_prev_cycles = vcpu->trace_exit_tsc ?
+					  now - vcpu->trace_exit_tsc : 0;
+	}
 	failed = vmx_enter_guest(vcpu->regs, vcpu->launched);
+	if (vcpu->trace)
+		vcpu->trace_exit_tsc = rdtsc();
 	vcpu_fpu_exit_xcr0(vcpu);
 
 	vcpu->cr2 = native_read_cr2();

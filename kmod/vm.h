@@ -118,6 +118,11 @@ struct minivmm_vcpu {
 	u64 xcr0;			/* the guest's XCR0, loaded around entry */
 	struct minivmm_exit exit;
 	struct minivmm_vcpu_stats stats;	/* MINIVMM_GET_VCPU_STATS */
+	/* The exit trace (exit_trace.c), NULL while off. */
+	struct minivmm_trace *trace;
+	struct minivmm_trace_record trace_pending;
+	u64 trace_exit_tsc;		/* TSC at the last exit, 0: none yet */
+	u64 trace_prev_cycles;		/* that exit to the entry after it */
 	/*
 	 * Debug registers: MOV DR always exits, so DR0-3 and DR6 live here;
 	 * DR7 lives in the VMCS (VM entry loads it) and in dr7 for the run
@@ -217,6 +222,15 @@ void vcpu_fpu_load(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_put(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_enter_xcr0(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_exit_xcr0(struct minivmm_vcpu *vcpu);
+
+/* exit_trace.c */
+long exit_trace_setup(struct minivmm_vcpu *vcpu,
+		      struct minivmm_trace_setup __user *argp);
+long exit_trace_read(struct minivmm_vcpu *vcpu,
+		     struct minivmm_trace_read __user *argp);
+void exit_trace_free(struct minivmm_vcpu *vcpu);
+void exit_trace_begin(struct minivmm_vcpu *vcpu);
+void exit_trace_commit(struct minivmm_vcpu *vcpu, bool to_user);
 
 /* vcpu_irq.c */
 long vcpu_irq_queue(struct minivmm_vcpu *vcpu,

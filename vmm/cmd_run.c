@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* minivmm run [OPTIONS] IMAGE | --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "errors.h"
 #include "exit_stats.h"
 #include "exit_status.h"
+#include "exit_trace.h"
 #include "guest_mem.h"
 #include "image.h"
 #include "mmio.h"
@@ -35,6 +37,8 @@ struct vm {
 	struct vcpu vcpu;
 	struct minivmm_sregs sregs;	/* --kernel: the entry state */
 	struct minivmm_regs regs;
+	struct exit_trace xt;		/* --trace, --stats */
+	FILE *trace_out, *stats_out;
 };
 
 /* Guest memory of @size bytes, or exit saying why. */
@@ -213,17 +217,70 @@ static void run_trace_end(const struct vm *vm)
 }
 
 /* --stats: what the vCPU's exits were, the kernel-handled ones included. */
-static void run_print_stats(const struct vm *vm)
+static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 {
 	struct minivmm_vcpu_stats st;
 	int ret = vm->vcpu.ioctl(vm->vcpu.fd, MINIVMM_GET_VCPU_STATS,
 				 (unsigned long)&st);
 
-	if (ret < 0)
+	if (ret < 0) {
 		fprintf(stderr, VMM_PROG ": stats: MINIVMM_GET_VCPU_STATS failed: %s\n",
 			strerror(-ret));
-	else
-		exit_stats_print(stderr, &st);
+		return;
+	}
+	if (opts->stats_json) {
+		exit_stats_print_json(vm->stats_out, vm->vcpu.xt, &st);
+		return;
+	}
+	exit_stats_print(vm->stats_out, &st);
+	if (vm->vcpu.xt)
+		exit_trace_print_costs(vm->stats_out, vm->vcpu.xt, &st);
+}
+
+/* Open @path for the trace or statistics (as the user), or stderr. */
+static FILE *run_open_output(const char *path, const char *opt)
+{
+	FILE *f;
+
+	if (!path)
+		return stderr;
+	f = fopen(path, "w");
+	if (!f)
+		die(VMM_EXIT_USAGE, "run: %s %s: %s", opt, path, strerror(errno));
+	return f;
+}
+
+/*
+ * --trace, --stats: the module's exit trace, when it has one. Without it
+ * --trace shows what reaches minivmm and --stats only counts.
+ */
+static void run_start_trace(struct vm *vm, const struct run_opts *opts)
+{
+	int ret;
+
+	vm->trace_out = opts->trace ? run_open_output(opts->trace_file, "--trace-file") : NULL;
+	vm->stats_out = opts->stats ? run_open_output(opts->stats_file, "--stats-file") : NULL;
+	if (!opts->trace && !opts->stats)
+		return;
+	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_EXIT_TRACE) <= 0) {
+		if (opts->trace)
+			fprintf(stderr, VMM_PROG ": trace: this module has no exit trace: only the exits that reach minivmm are shown\n");
+		return;
+	}
+	vm->xt.out = vm->trace_out;
+	vm->xt.json = opts->trace_json;
+	ret = exit_trace_start(&vm->xt, &vm->vcpu, opts->trace_ring);
+	if (ret)
+		die(VMM_EXIT_ERROR, "MINIVMM_SET_TRACE of %u records failed: %s",
+		    opts->trace_ring, strerror(-ret));
+	vm->vcpu.xt = &vm->xt;
+}
+
+static void run_close_output(FILE *f)
+{
+	if (f && f != stderr && fclose(f))
+		fprintf(stderr, VMM_PROG ": cannot write the trace or statistics: %s\n",
+			strerror(errno));
 }
 
 static void run_destroy_vm(struct vm *vm)
@@ -264,8 +321,10 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	run_create_vm(&vm);
 	run_setup_devices(&vm, &opts);
 
-	vm.vcpu.trace = opts.trace;
-	if (opts.trace)
+	/* The text lines around the trace; JSON lines stay JSON only. */
+	vm.vcpu.trace = opts.trace && !opts.trace_json;
+	run_start_trace(&vm, &opts);
+	if (vm.vcpu.trace)
 		run_trace_start(&vm, &opts);
 	ret = vcpu_arm_timeout(&vm.vcpu, opts.timeout);
 	if (!ret)	/* after the timeout: both share the handler */
@@ -274,10 +333,17 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 		die(VMM_EXIT_ERROR, "cannot arm the timeout or signals: %s",
 		    strerror(-ret));
 	ret = vcpu_run(&vm.vcpu);
-	if (opts.trace)
+	if (vm.vcpu.xt) {
+		exit_trace_drain(vm.vcpu.xt, &vm.vcpu);
+		exit_trace_flush(vm.vcpu.xt);
+	}
+	if (vm.vcpu.trace)
 		run_trace_end(&vm);
 	if (opts.stats)
-		run_print_stats(&vm);
+		run_print_stats(&vm, &opts);
+	exit_trace_free(&vm.xt);
+	run_close_output(vm.trace_out);
+	run_close_output(vm.stats_out);
 
 	run_destroy_vm(&vm);
 	close(vm.dev_fd);

@@ -11,7 +11,12 @@
 struct run_opts {
 	bool help;
 	bool trace;
+	bool trace_json;	/* --trace=json: one JSON object per line */
+	const char *trace_file;	/* --trace-file, or NULL: stderr */
+	unsigned int trace_ring;	/* --trace-ring: records in the module's ring */
 	bool stats;		/* print exit statistics at the end */
+	bool stats_json;	/* --stats=json */
+	const char *stats_file;	/* --stats-file, or NULL: stderr */
 	__u64 mem_size;		/* bytes */
 	double timeout;		/* seconds, 0 = none */
 	bool flat;		/* --flat: not ELF, not *.bin, yet flat */

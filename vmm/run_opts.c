@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sysinfo.h>
 
 #include "boot.h"
@@ -11,9 +12,11 @@
 #include "devices.h"
 #include "die.h"
 #include "exit_status.h"
+#include "exit_trace.h"
 #include "guest_mem.h"
 #include "options.h"
 #include "run.h"
+#include "uapi/minivmm.h"
 
 /* 100 years: far from what time_t and struct itimerval hold. */
 #define RUN_TIMEOUT_MAX	(100.0 * 365 * 24 * 3600)
@@ -24,8 +27,11 @@ const struct option run_long_opts[] = {
 	{ "timeout",	required_argument,	NULL, 't' },
 	{ "load-addr",	required_argument,	NULL, 'l' },
 	{ "flat",	no_argument,		NULL, 'F' },
-	{ "trace",	no_argument,		NULL, 'T' },
-	{ "stats",	no_argument,		NULL, 'S' },
+	{ "trace",	optional_argument,	NULL, 'T' },
+	{ "trace-file",	required_argument,	NULL, 'f' },
+	{ "trace-ring",	required_argument,	NULL, 'r' },
+	{ "stats",	optional_argument,	NULL, 'S' },
+	{ "stats-file",	required_argument,	NULL, 's' },
 	{ "user",	required_argument,	NULL, 'u' },
 	{ "kernel",	required_argument,	NULL, 'k' },
 	{ "initrd",	required_argument,	NULL, 'i' },
@@ -62,11 +68,20 @@ void run_print_usage(FILE *f)
 		"                        not end in .bin (on an ELF image: status 2)\n"
 		"  -l, --load-addr ADDR  flat images: where to load (default 0x10000); a\n"
 		"                        multiple of 16 up to 0xffff0\n"
-		"      --trace           print each exit that reaches minivmm (I/O, MMIO,\n"
-		"                        HLT, hypercalls, ...) on stderr; the exits the\n"
-		"                        module handles itself are only counted (--stats)\n"
-		"      --stats           print exit statistics (all exits, by reason and\n"
-		"                        exception vector, kernel-handled ones too) at the end\n"
+		"      --trace[=json]    print every exit of the guest, in order: those the\n"
+		"                        module handles and those that reach minivmm, each\n"
+		"                        with its decoded detail, RIP, where it was handled\n"
+		"                        (kernel or user) and its cost in host TSC cycles\n"
+		"                        (exit to next entry); =json: one JSON object a line\n"
+		"      --trace-file PATH write the trace to PATH instead of stderr\n"
+		"      --trace-ring N    records in the module's trace ring (a power of two,\n"
+		"                        default 16384); a full ring drops exits and the\n"
+		"                        trace says how many\n"
+		"      --stats[=json]    print exit statistics at the end: every exit by\n"
+		"                        reason and exception vector (kernel-handled ones\n"
+		"                        too), where each was handled and min / median /\n"
+		"                        p99 / max cycles; =json: one JSON object\n"
+		"      --stats-file PATH write the statistics to PATH instead of stderr\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -219,6 +234,34 @@ static int run_parse_load_addr(const char *s, __u64 *out, FILE *err)
 	return 0;
 }
 
+/* --trace and --stats: no value (text) or "json". */
+static int run_parse_format(const char *arg, const char *opt, bool *json,
+			    FILE *err)
+{
+	*json = false;
+	if (!arg || !strcmp(arg, "text"))
+		return 0;
+	if (!strcmp(arg, "json")) {
+		*json = true;
+		return 0;
+	}
+	fprintf(err, VMM_PROG ": run: %s=%s: want %s or %s=json\n", opt, arg, opt, opt);
+	return VMM_EXIT_USAGE;
+}
+
+static int run_parse_ring(const char *s, unsigned int *out, FILE *err)
+{
+	__u64 v;
+
+	if (parse_size(s, &v) || !v || (v & (v - 1)) || v > MINIVMM_TRACE_MAX_RECORDS) {
+		fprintf(err, VMM_PROG ": run: --trace-ring '%s': want a power of two up to %u\n",
+			s, MINIVMM_TRACE_MAX_RECORDS);
+		return VMM_EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
 int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 {
 	struct options o = {
@@ -231,6 +274,7 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 	int c, ret = 0;
 
 	*opts = (struct run_opts) {
+		.trace_ring = EXIT_TRACE_RING_DEFAULT,
 		.mem_size = GUEST_MEM_DEFAULT,
 		.load_addr = BOOT_FLAT_LOAD_ADDR,
 	};
@@ -266,9 +310,20 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'T':
 			opts->trace = true;
+			ret = run_parse_format(optarg, "--trace", &opts->trace_json, err);
 			break;
 		case 'S':
 			opts->stats = true;
+			ret = run_parse_format(optarg, "--stats", &opts->stats_json, err);
+			break;
+		case 'f':
+			opts->trace_file = optarg;
+			break;
+		case 's':
+			opts->stats_file = optarg;
+			break;
+		case 'r':
+			ret = run_parse_ring(optarg, &opts->trace_ring, err);
 			break;
 		case 'u':
 			opts->user = optarg;

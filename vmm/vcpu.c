@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "exit_stats.h"
 #include "exit_status.h"
+#include "exit_trace.h"
 #include "irq.h"
 #include "mmio.h"
 #include "pio.h"
@@ -497,7 +498,8 @@ enum vcpu_action vcpu_handle_exit(struct vcpu *v, int *status)
 		fn = vcpu_exits[reason].fn;
 	v->stop = false;
 	action = fn(v, status);
-	if (v->trace)
+	/* With the module's trace, every exit is in it (vcpu_run()). */
+	if (v->trace && !v->xt)
 		vcpu_trace_exit(v);
 	if (action == VCPU_CONTINUE && v->stop) {	/* a device stopped it */
 		*status = v->stop_status;
@@ -615,6 +617,10 @@ int vcpu_run(struct vcpu *v)
 				return ret;
 		}
 		ret = v->ioctl(v->fd, MINIVMM_RUN, 0);
+		if (v->xt && exit_trace_drain(v->xt, v) < 0) {
+			fprintf(v->err, VMM_PROG ": trace: MINIVMM_READ_TRACE failed: the trace stops here\n");
+			v->xt = NULL;
+		}
 		if (ret < 0) {
 			if (ret == -EINTR || ret == -EAGAIN)
 				continue;	/* the loop checks for the timeout */

@@ -14,6 +14,8 @@
 
 #include "uapi/minivmm.h"
 
+struct exit_trace;
+
 struct vcpu {
 	int fd;				/* the vCPU fd, -1 in tests */
 	struct minivmm_run *run;	/* the mmap'd run page */
@@ -34,6 +36,8 @@ struct vcpu {
 	 */
 	bool os_guest;
 	bool irq_injection;		/* MINIVMM_CAP_IRQ_INJECTION: devices run */
+	/* The module's exit trace, read after every RUN; NULL if off. */
+	struct exit_trace *xt;
 	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
 };
 

@@ -49,6 +49,8 @@
 #define MINIVMM_CAP_IRQ_INJECTION	4
 /* The host's TSC frequency in kHz (the guest's TSC is the host's), 0: unknown. */
 #define MINIVMM_CAP_TSC_KHZ		5
+/* MINIVMM_SET_TRACE, MINIVMM_READ_TRACE: every exit, recorded by the module. */
+#define MINIVMM_CAP_EXIT_TRACE		6
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -237,6 +239,63 @@ struct minivmm_vcpu_stats {
 	__u64 reserved[12];
 };
 #define MINIVMM_GET_VCPU_STATS	_IOR(MINIVMMIO, 0x26, struct minivmm_vcpu_stats)
+
+/*
+ * The exit trace: a per-vCPU ring in which the module records every VM
+ * exit it handles, in order, whether it went to userspace or not; see
+ * docs/uapi.md "Exit trace".
+ *
+ * MINIVMM_SET_TRACE - on a vCPU fd: nr_records (a power of two, at most
+ * MINIVMM_TRACE_MAX_RECORDS) starts recording into a new, empty ring;
+ * 0 stops and frees it. Errors: EINVAL (not a power of two, too many,
+ * flags or reserved not zero), ENOMEM, EFAULT, EIO.
+ */
+#define MINIVMM_TRACE_MAX_RECORDS	(1u << 20)
+
+struct minivmm_trace_setup {
+	__u32 nr_records;
+	__u32 flags;			/* 0 */
+	__u64 reserved[2];		/* 0 */
+};
+#define MINIVMM_SET_TRACE	_IOW(MINIVMMIO, 0x28, struct minivmm_trace_setup)
+
+#define MINIVMM_TRACE_F_USER	(1u << 0)	/* this exit returned to userspace */
+
+/*
+ * One exit. The registers are those at the exit, before the module
+ * handled it; value is what the exit was about where that is a
+ * register: the GPR a MOV to CR/DR writes, EDX:EAX of WRMSR and XSETBV,
+ * RAX of OUT. prev_cycles is the host TSC cycles from the previous
+ * record's exit to the VM entry that followed it: what handling that
+ * exit cost, in the kernel or through userspace (0 in the first record).
+ */
+struct minivmm_trace_record {
+	__u64 seq;			/* exits since tracing started, from 1 */
+	__u32 reason;			/* the VMX exit reason (basic in 15:0) */
+	__u32 flags;			/* MINIVMM_TRACE_F_* */
+	__u64 qualification;
+	__u64 rip;
+	__u64 gpa;			/* guest-physical address (EPT exits) */
+	__u32 intr_info;		/* VM-exit interruption information */
+	__u32 intr_error;
+	__u64 rax, rcx, value;
+	__u64 prev_cycles;
+};
+
+/*
+ * MINIVMM_READ_TRACE - on a vCPU fd: move up to max records, oldest
+ * first, to records; count says how many, lost how many the ring had no
+ * room for since the last read (the ring never overwrites). Errors:
+ * EINVAL (tracing off, reserved not zero), EFAULT, EIO.
+ */
+struct minivmm_trace_read {
+	__u64 records;			/* struct minivmm_trace_record * */
+	__u32 max;
+	__u32 count;			/* out */
+	__u64 lost;			/* out */
+	__u64 reserved[2];		/* 0 */
+};
+#define MINIVMM_READ_TRACE	_IOWR(MINIVMMIO, 0x29, struct minivmm_trace_read)
 
 /* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)

@@ -63,6 +63,39 @@ t_info "hello16 --stats: kernel says $kexits to userspace, minivmm handled $uexi
 	t_fail run-stats-userspace-exits-agree "stats '$kexits' vs trace '$uexits'"
 grep -q '^minivmm: stats: *[0-9]* *30 I/O instruction$' /tmp/err &&
 	t_pass run-stats-by-reason || t_fail run-stats-by-reason "stderr: $(grep stats /tmp/err)"
+# The exit trace: every exit, the module's and minivmm's, in order, decoded,
+# with where it was handled and its cost; the stats' cost table.
+minivmm run --trace --stats /guests/hello64.elf >/tmp/out 2>/tmp/err
+ntrace=$(grep -c '^minivmm: trace: [0-9]* vcpu0 \[' /tmp/err)
+nstats=$(sed -n 's/^minivmm: stats: \([0-9]*\) exits, .*/\1/p' /tmp/err)
+t_info "hello64 --trace: $ntrace trace lines, stats say $nstats exits"
+[ -n "$nstats" ] && [ "$ntrace" = "$nstats" ] && t_pass run-trace-every-exit ||
+	t_fail run-trace-every-exit "$ntrace trace lines, $nstats exits"
+sed -n 's/^minivmm: trace: \([0-9]*\) vcpu0 \[.*/\1/p' /tmp/err |
+	awk 'BEGIN { want = 1 } $1 != want { bad = 1 } { want++ } END { exit bad }' &&
+	t_pass run-trace-in-order || t_fail run-trace-in-order "sequence numbers not 1, 2, 3, ..."
+grep -q ' \[CPUID\] CPUID leaf=0x1 sub=0 rip=0x[0-9a-f]* kernel [0-9][0-9]*$' /tmp/err &&
+	t_pass run-trace-cpuid-kernel || t_fail run-trace-cpuid-kernel "$(grep -m3 CPUID /tmp/err)"
+grep -q ' \[I/O_instruction\] IO out port=0x3f8 size=1 val=0x48 rip=0x[0-9a-f]* user [0-9][0-9]*$' /tmp/err &&
+	t_pass run-trace-io-user || t_fail run-trace-io-user "$(grep -m3 'port=0x3f8' /tmp/err)"
+grep -q '^minivmm: stats: 10   CPUID  *[0-9][0-9]*  *[0-9][0-9]*  *0  *[0-9][0-9]*  *[0-9][0-9]*  *[0-9][0-9]*  *[0-9][0-9]*$' /tmp/err &&
+	t_pass run-stats-cost-table || t_fail run-stats-cost-table "$(grep -m12 'stats:' /tmp/err)"
+grep 'stats: \(nr\|10 \|30 \)' /tmp/err | while IFS= read -r l; do t_show "hello64 $l"; done
+grep -m6 'trace: [0-9]* vcpu0' /tmp/err | while IFS= read -r l; do t_show "hello64 $l"; done
+minivmm run --trace=json --trace-file /tmp/tr.json --stats=json --stats-file /tmp/st.json \
+	/guests/hello64.elf >/tmp/out 2>/tmp/err
+nj=$(grep -c '^{"n":[0-9]*,"vcpu":0,"reason":"[^"]*","exit_reason":[0-9]*,"detail":"[^"]*","rip":"0x[0-9a-f]*","where":"\(kernel\|user\)","cycles":\([0-9]*\|null\)}$' /tmp/tr.json)
+nall=$(wc -l </tmp/tr.json)
+ne=$(sed -n 's/^{"exits":\([0-9]*\),.*/\1/p' /tmp/st.json)
+[ "$nj" = "$nall" ] && [ "$nj" = "$ne" ] && ! grep -q trace /tmp/err &&
+	t_pass run-trace-json || t_fail run-trace-json "$nj well-formed of $nall lines, stats exits '$ne'; $(head -c 300 /tmp/st.json)"
+# A full ring drops exits and the trace says how many (the #AC loop never
+# returns to userspace until the timeout).
+minivmm run --trace --trace-ring 64 --timeout 2 /guests/acloop.bin >/dev/null 2>/tmp/err
+grep -q '^minivmm: trace: vcpu0: [0-9]* exits lost (the module.s trace ring was full)$' /tmp/err &&
+	[ "$(grep -c '^minivmm: trace: [0-9]* vcpu0 \[' /tmp/err)" -le 1000 ] &&
+	t_pass run-trace-loss-reported || t_fail run-trace-loss-reported "$(grep -c trace /tmp/err) trace lines; $(grep lost /tmp/err)"
+t_show "acloop --trace-ring 64: $(grep lost /tmp/err)"
 minivmm run --stats --timeout 2 /guests/acloop.bin >/dev/null 2>/tmp/err
 grep -q '^minivmm: stats: *[0-9]* *exception #AC (alignment check)$' /tmp/err &&
 	t_pass run-stats-exceptions || t_fail run-stats-exceptions "stderr: $(grep stats /tmp/err)"

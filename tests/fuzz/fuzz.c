@@ -495,7 +495,7 @@ static int newer_ioctl(unsigned long cmd)
 	switch (_IOC_NR(cmd)) {
 	case 0x00 ... 0x03:
 	case 0x10 ... 0x13:
-	case 0x20 ... 0x27:
+	case 0x20 ... 0x29:
 		return 0;
 	default:
 		return _IOC_NR(cmd) < 0x40;
@@ -556,6 +556,11 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 		case MINIVMM_INTERRUPT:
 			return err == EINVAL || err == EEXIST || err == EFAULT ||
 			       err == EIO;
+		case MINIVMM_SET_TRACE:
+			return err == EINVAL || err == ENOMEM || err == EFAULT ||
+			       err == EIO;
+		case MINIVMM_READ_TRACE:
+			return err == EINVAL || err == EFAULT || err == EIO;
 		}
 		break;
 	default:
@@ -1537,6 +1542,41 @@ static void op_run(struct rng *r, int with_guest)
 	}
 }
 
+/* The exit trace: rings of any size, reads into any buffer. */
+static void op_trace(struct rng *r)
+{
+	int i = pick_fd(r, one_in(r, 8) ? NR_KINDS : K_VCPU);
+	struct minivmm_trace_setup *s;
+	struct minivmm_trace_read *rd;
+	enum ptr_kind pk;
+	uint8_t *p;
+
+	if (i < 0)
+		return;
+	if (one_in(r, 3)) {
+		p = pick_ptr(r, sizeof(*s), &pk);
+		if (pk == P_VALID) {
+			s = (void *)p;
+			memset(s, 0, sizeof(*s));
+			s->nr_records = one_in(r, 4) ? (uint32_t)rnd64(r) : 1u << rnd(r, 12);
+			s->flags = one_in(r, 10);
+		}
+		do_ioctl(i, MINIVMM_SET_TRACE, (unsigned long)p, r);
+		return;
+	}
+	p = pick_ptr(r, sizeof(*rd), &pk);
+	if (pk == P_VALID) {
+		enum ptr_kind rk;
+
+		rd = (void *)p;
+		memset(rd, 0, sizeof(*rd));
+		rd->max = one_in(r, 4) ? (uint32_t)rnd64(r) : rnd(r, 64);
+		rd->records = (unsigned long)pick_ptr(r, 64 * sizeof(struct minivmm_trace_record), &rk);
+		rd->reserved[0] = one_in(r, 10);
+	}
+	do_ioctl(i, MINIVMM_READ_TRACE, (unsigned long)p, r);
+}
+
 /* MINIVMM_INTERRUPT: mostly valid vectors, sometimes not, any pointer. */
 static void op_interrupt(struct rng *r)
 {
@@ -1780,12 +1820,12 @@ static void op_thread(struct rng *r)
 enum op { O_OPEN, O_CLOSE, O_DUP, O_CREATE_VM, O_CREATE_VCPU, O_DEV_MISC,
 	  O_SET_MEM, O_REGS, O_SREGS, O_CPUID, O_RUN_GUEST, O_RUN, O_IOCTL_RANDOM,
 	  O_MMAP, O_MUNMAP, O_BUF_NEW, O_BUF_CHANGE, O_POKE, O_FORK, O_THREAD,
-	  O_INTERRUPT, NR_OPS };
+	  O_INTERRUPT, O_TRACE, NR_OPS };
 
 static const char *const op_name[] = { "open", "close", "dup", "create_vm",
 	"create_vcpu", "dev_misc", "set_mem", "regs", "sregs", "cpuid", "run_guest",
 	"run", "ioctl_random", "mmap", "munmap", "buf_new", "buf_change", "poke",
-	"fork", "thread", "interrupt" };
+	"fork", "thread", "interrupt", "trace" };
 
 /* Relative weights; forks and threads are rare (slow in Bochs). */
 static const unsigned int op_weight[NR_OPS] = {
@@ -1794,7 +1834,7 @@ static const unsigned int op_weight[NR_OPS] = {
 	[O_SREGS] = 5, [O_CPUID] = 3, [O_RUN_GUEST] = 10, [O_RUN] = 5,
 	[O_IOCTL_RANDOM] = 8, [O_MMAP] = 4, [O_MUNMAP] = 3, [O_BUF_NEW] = 2,
 	[O_BUF_CHANGE] = 2, [O_POKE] = 1, [O_FORK] = 1, [O_THREAD] = 1,
-	[O_INTERRUPT] = 4,
+	[O_INTERRUPT] = 4, [O_TRACE] = 3,
 };
 
 static uint64_t op_count[NR_OPS];
@@ -1849,6 +1889,7 @@ static void one_op(struct rng *r, int simple)
 	case O_FORK: op_fork(r); break;
 	case O_THREAD: op_thread(r); break;
 	case O_INTERRUPT: op_interrupt(r); break;
+	case O_TRACE: op_trace(r); break;
 	default: break;
 	}
 }

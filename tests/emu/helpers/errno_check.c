@@ -157,6 +157,7 @@ static void test_dev_fd(int dev)
 	EXPECT_ERR("dev-get-regs", ENOTTY, ioctl(dev, MINIVMM_GET_REGS, &regs));
 	EXPECT_ERR("dev-get-stats", ENOTTY, ioctl(dev, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("dev-interrupt", ENOTTY, ioctl(dev, MINIVMM_INTERRUPT, &stats));
+	EXPECT_ERR("dev-set-trace", ENOTTY, ioctl(dev, MINIVMM_SET_TRACE, &stats));
 	EXPECT_ERR("dev-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev, 0) == MAP_FAILED ? -1 : 0);
 	EXPECT_RET("dev-api-version-arg-ignored", MINIVMM_API_VERSION,
@@ -257,6 +258,7 @@ static void test_vm_fd(int dev)
 	EXPECT_ERR("vm-get-regs", ENOTTY, ioctl(vm, MINIVMM_GET_REGS, &regs));
 	EXPECT_ERR("vm-get-stats", ENOTTY, ioctl(vm, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("vm-interrupt", ENOTTY, ioctl(vm, MINIVMM_INTERRUPT, &stats));
+	EXPECT_ERR("vm-read-trace", ENOTTY, ioctl(vm, MINIVMM_READ_TRACE, &stats));
 	EXPECT_ERR("vm-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vm, 0) == MAP_FAILED ? -1 : 0);
 	close(vm);
@@ -420,6 +422,8 @@ static void test_vcpu_pointers(int vcpu)
 		{ "vcpu-set-cpuid", MINIVMM_SET_CPUID },
 		{ "vcpu-get-stats", MINIVMM_GET_VCPU_STATS },
 		{ "vcpu-interrupt", MINIVMM_INTERRUPT },
+		{ "vcpu-set-trace", MINIVMM_SET_TRACE },
+		{ "vcpu-read-trace", MINIVMM_READ_TRACE },
 	};
 	char id[64];
 	size_t i;
@@ -473,6 +477,40 @@ static void test_interrupt(int vcpu)
 	irq.irq = 0x30;
 	EXPECT_RET("vcpu-interrupt-queued", 0, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
 	EXPECT_ERR("vcpu-interrupt-queued-twice", EEXIST, ioctl(vcpu, MINIVMM_INTERRUPT, &irq));
+}
+
+/* The exit trace: a power-of-two ring, read only while on. */
+static void test_trace(int vcpu)
+{
+	struct minivmm_trace_setup s = { .nr_records = 64 };
+	struct minivmm_trace_read r = { 0 };
+	struct minivmm_trace_record rec[4];
+
+	EXPECT_ERR("vcpu-read-trace-off", EINVAL, ioctl(vcpu, MINIVMM_READ_TRACE, &r));
+	s.nr_records = 100;
+	EXPECT_ERR("vcpu-set-trace-not-power-of-2", EINVAL, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	s.nr_records = MINIVMM_TRACE_MAX_RECORDS * 2;
+	EXPECT_ERR("vcpu-set-trace-too-many", EINVAL, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	s.nr_records = 64;
+	s.flags = 1;
+	EXPECT_ERR("vcpu-set-trace-flags", EINVAL, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	s.flags = 0;
+	s.reserved[1] = 1;
+	EXPECT_ERR("vcpu-set-trace-reserved", EINVAL, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	s.reserved[1] = 0;
+	EXPECT_RET("vcpu-set-trace-on", 0, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	r.records = (unsigned long)rec;
+	r.max = 4;
+	r.reserved[0] = 1;
+	EXPECT_ERR("vcpu-read-trace-reserved", EINVAL, ioctl(vcpu, MINIVMM_READ_TRACE, &r));
+	r.reserved[0] = 0;
+	r.count = 99;
+	r.lost = 99;
+	EXPECT_RET("vcpu-read-trace-empty", 0, ioctl(vcpu, MINIVMM_READ_TRACE, &r) ?:
+		   (r.count || r.lost ? -1 : 0));
+	s.nr_records = 0;
+	EXPECT_RET("vcpu-set-trace-off", 0, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
+	EXPECT_ERR("vcpu-read-trace-after-off", EINVAL, ioctl(vcpu, MINIVMM_READ_TRACE, &r));
 }
 
 /* SET_SREGS: named padding and reserved[] must be zero. */
@@ -574,6 +612,7 @@ static void test_vcpu_fd(int dev)
 	test_vcpu_pointers(vcpu);
 	test_sregs_reserved(vcpu);
 	test_interrupt(vcpu);
+	test_trace(vcpu);
 	test_set_cpuid(vcpu);
 	test_run_page_mmap(vcpu);
 	close(vcpu);
@@ -778,6 +817,8 @@ static void test_fork(int dev)
 			   ioctl(v.vcpu, MINIVMM_GET_VCPU_STATS, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-interrupt", EIO,
 			   ioctl(v.vcpu, MINIVMM_INTERRUPT, &stats));
+		EXPECT_ERR("vcpu-fd-in-child-read-trace", EIO,
+			   ioctl(v.vcpu, MINIVMM_READ_TRACE, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-mmap", EIO,
 			   mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 				v.vcpu, 0) == MAP_FAILED ? -1 : 0);

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "exit_decode.h"
+#include "exit_stats.h"
+#include "exit_status.h"
+#include "exit_trace.h"
+#include "json.h"
+#include "vcpu.h"
+
+int exit_trace_start(struct exit_trace *t, struct vcpu *v, unsigned int nr)
+{
+	struct minivmm_trace_setup s = { .nr_records = nr };
+	int ret = v->ioctl(v->fd, MINIVMM_SET_TRACE, (unsigned long)&s);
+
+	t->have_pending = false;
+	t->records = t->lost = 0;
+	return ret < 0 ? ret : 0;
+}
+
+static void exit_trace_cost(struct exit_trace *t, unsigned int basic,
+			    long long cycles)
+{
+	struct exit_cost *c = &t->cost[basic];
+	unsigned long long *p;
+
+	if (cycles < 0)
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		p = realloc(c->cycles, c->cap * sizeof(*p));
+		if (!p)
+			die(VMM_EXIT_ERROR, "out of memory for exit costs");
+		c->cycles = p;
+	}
+	c->cycles[c->n++] = cycles;
+}
+
+static void exit_trace_emit(struct exit_trace *t,
+			    const struct minivmm_trace_record *r, long long cycles)
+{
+	unsigned int basic = r->reason & 0xffff;
+
+	if (t->out)
+		exit_trace_print(t->out, t->json, t->vcpu, r, cycles);
+	if (basic >= MINIVMM_STATS_REASONS)
+		return;
+	if (r->flags & MINIVMM_TRACE_F_USER)
+		t->cost[basic].user++;
+	else
+		t->cost[basic].kernel++;
+	exit_trace_cost(t, basic, cycles);
+}
+
+void exit_trace_feed(struct exit_trace *t, const struct minivmm_trace_record *r,
+		     unsigned int n, unsigned long long lost)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		/* A record's prev_cycles is what the one before it cost. */
+		if (t->have_pending)
+			exit_trace_emit(t, &t->pending,
+					r[i].seq == t->pending.seq + 1 ?
+					(long long)r[i].prev_cycles : -1);
+		t->pending = r[i];
+		t->have_pending = true;
+		t->records++;
+	}
+	if (lost) {
+		/* The lost exits came after every record the ring held. */
+		exit_trace_flush(t);
+		if (t->out)
+			exit_trace_print_lost(t->out, t->json, t->vcpu, lost);
+		t->lost += lost;
+	}
+}
+
+int exit_trace_drain(struct exit_trace *t, struct vcpu *v)
+{
+	struct minivmm_trace_record rec[EXIT_TRACE_READ_BATCH];
+	struct minivmm_trace_read rd;
+	int ret;
+
+	do {
+		rd = (struct minivmm_trace_read) {
+			.records = (unsigned long)rec,
+			.max = EXIT_TRACE_READ_BATCH,
+		};
+		ret = v->ioctl(v->fd, MINIVMM_READ_TRACE, (unsigned long)&rd);
+		if (ret < 0)
+			return ret;
+		if (rd.count > EXIT_TRACE_READ_BATCH)
+			return -EPROTO;
+		exit_trace_feed(t, rec, rd.count, rd.lost);
+	} while (rd.count == EXIT_TRACE_READ_BATCH);
+	if (t->out)
+		fflush(t->out);
+	return 0;
+}
+
+void exit_trace_flush(struct exit_trace *t)
+{
+	if (!t->have_pending)
+		return;
+	exit_trace_emit(t, &t->pending, -1);
+	t->have_pending = false;
+}
+
+void exit_trace_free(struct exit_trace *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < MINIVMM_STATS_REASONS; i++)
+		free(t->cost[i].cycles);
+	memset(t->cost, 0, sizeof(t->cost));
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct cost_summary {
+	unsigned long long min, median, p99, max;
+};
+
+/* Order statistics of @c (sorted in place): nearest rank. */
+static void cost_summary(struct exit_cost *c, struct cost_summary *s)
+{
+	qsort(c->cycles, c->n, sizeof(*c->cycles), cmp_ull);
+	s->min = c->cycles[0];
+	s->max = c->cycles[c->n - 1];
+	s->median = c->cycles[(c->n - 1) / 2];
+	s->p99 = c->cycles[(c->n * 99 + 99) / 100 - 1];
+}
+
+void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
+			    const struct minivmm_vcpu_stats *st)
+{
+	struct exit_trace *mt = (struct exit_trace *)t;	/* sorts samples */
+	struct cost_summary s;
+	const char *name;
+	unsigned int i;
+
+	fprintf(f, VMM_PROG ": stats: %-4s %-30s %10s %9s %9s %9s %9s %9s %9s\n",
+		"nr", "exit reason", "count", "kernel", "user", "min", "median",
+		"p99", "max");
+	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
+		struct exit_cost *c = &mt->cost[i];
+
+		if (!st->by_reason[i] && !c->kernel && !c->user)
+			continue;
+		name = vmx_exit_reason_name(i);
+		fprintf(f, VMM_PROG ": stats: %-4u %-30s %10llu %9llu %9llu", i,
+			name ? name : "?", (unsigned long long)st->by_reason[i],
+			c->kernel, c->user);
+		if (c->n) {
+			cost_summary(c, &s);
+			fprintf(f, " %9llu %9llu %9llu %9llu\n", s.min, s.median,
+				s.p99, s.max);
+		} else {
+			fprintf(f, " %9s %9s %9s %9s\n", "-", "-", "-", "-");
+		}
+	}
+	fprintf(f, VMM_PROG ": stats: cycles: host TSC from the exit to the next VM entry, kernel or userspace handling included; %llu exits traced, %llu lost\n",
+		t->records, t->lost);
+}
+
+void exit_stats_print_json(FILE *f, const struct exit_trace *t,
+			   const struct minivmm_vcpu_stats *st)
+{
+	struct exit_trace *mt = (struct exit_trace *)t;
+	struct json_writer w;
+	struct cost_summary s;
+	const char *name;
+	unsigned int i;
+	char buf[40];
+
+	json_init(&w, f);
+	json_object_begin(&w, NULL);
+	json_u64(&w, "exits", st->exits);
+	json_u64(&w, "userspace_exits", st->userspace_exits);
+	json_u64(&w, "guest_exits", exit_stats_guest_exits(st));
+	json_u64(&w, "injected_irqs", st->injected_irqs);
+	if (t) {
+		json_u64(&w, "traced", t->records);
+		json_u64(&w, "lost", t->lost);
+	}
+	json_array_begin(&w, "reasons");
+	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
+		struct exit_cost *c = mt ? &mt->cost[i] : NULL;
+
+		if (!st->by_reason[i] && !(c && (c->kernel || c->user)))
+			continue;
+		name = vmx_exit_reason_name(i);
+		json_object_begin(&w, NULL);
+		json_u64(&w, "exit_reason", i);
+		json_str(&w, "name", name ? name : "?");
+		json_u64(&w, "count", st->by_reason[i]);
+		if (c) {
+			json_u64(&w, "kernel", c->kernel);
+			json_u64(&w, "user", c->user);
+		}
+		if (c && c->n) {
+			cost_summary(c, &s);
+			json_object_begin(&w, "cycles");
+			json_u64(&w, "min", s.min);
+			json_u64(&w, "median", s.median);
+			json_u64(&w, "p99", s.p99);
+			json_u64(&w, "max", s.max);
+			json_object_end(&w);
+		}
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_array_begin(&w, "exceptions");
+	for (i = 0; i < 32; i++) {
+		if (!st->exceptions[i])
+			continue;
+		json_object_begin(&w, NULL);
+		json_u64(&w, "vector", i);
+		json_str(&w, "name", exception_name(i, buf, sizeof(buf)));
+		json_u64(&w, "count", st->exceptions[i]);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);	/* ends the line */
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading the module's exit trace (MINIVMM_SET_TRACE / READ_TRACE):
+ * every exit of the vCPU, kernel-handled or not, in order. Each record
+ * is printed (--trace) once the next one says what handling it cost,
+ * and its cost is kept per exit reason (--stats): min, median, p99 and
+ * max cycles from the exit to the next entry.
+ */
+#ifndef VMM_EXIT_TRACE_H
+#define VMM_EXIT_TRACE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "uapi/minivmm.h"
+
+struct vcpu;
+
+#define EXIT_TRACE_RING_DEFAULT	16384	/* records: 1.25 MiB in the module */
+#define EXIT_TRACE_READ_BATCH	256
+
+struct exit_cost {
+	unsigned long long *cycles;	/* one sample per traced exit with a cost */
+	size_t n, cap;
+	unsigned long long kernel, user;	/* traced exits by where they went */
+};
+
+struct exit_trace {
+	FILE *out;		/* trace lines, or NULL (costs only) */
+	bool json;
+	unsigned int vcpu;
+	bool have_pending;
+	struct minivmm_trace_record pending;
+	unsigned long long records, lost;
+	struct exit_cost cost[MINIVMM_STATS_REASONS];
+};
+
+/*
+ * Turn the module's trace on for @v with a ring of @nr records: 0 or
+ * -errno (-ENOTTY or -EINVAL from a module without it).
+ */
+int exit_trace_start(struct exit_trace *t, struct vcpu *v, unsigned int nr);
+/* Read what the ring holds, printing and counting: 0 or -errno. */
+int exit_trace_drain(struct exit_trace *t, struct vcpu *v);
+/* Feed records as the module gave them (exit_trace_drain(), tests). */
+void exit_trace_feed(struct exit_trace *t, const struct minivmm_trace_record *r,
+		     unsigned int n, unsigned long long lost);
+/* The run is over: the last record, whose cost nobody will tell. */
+void exit_trace_flush(struct exit_trace *t);
+void exit_trace_free(struct exit_trace *t);
+
+/* The cost table, per reason with exits (@st: the module's exact counts). */
+void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
+			    const struct minivmm_vcpu_stats *st);
+/* --stats=json: counts and costs as one JSON object (@t may be NULL). */
+void exit_stats_print_json(FILE *f, const struct exit_trace *t,
+			   const struct minivmm_vcpu_stats *st);
+
+#endif /* VMM_EXIT_TRACE_H */
