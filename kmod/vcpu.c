@@ -52,8 +52,9 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			completed = true;
 		}
 		vmx_inject_deferred(vcpu);
-		/* The deadline passed before an entry: no VM exit to count. */
-		if (vcpu_irq_before_entry(vcpu)) {
+		/* The deadline passed, or an emulated step: no VM exit to count. */
+		if (vcpu_irq_before_entry(vcpu) || vcpu_step_before_entry(vcpu)) {
+			vcpu_irq_report(vcpu);
 			preempt_enable();
 			return 0;
 		}
@@ -149,6 +150,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case MINIVMM_READ_TRACE:
 		ret = exit_trace_read(vcpu, argp);
+		break;
+	case MINIVMM_SET_GUEST_DEBUG:
+		ret = vcpu_set_guest_debug(vcpu, argp);
 		break;
 	default:
 		ret = vcpu_regs_ioctl(vcpu, cmd, argp);

@@ -136,6 +136,9 @@ struct minivmm_vcpu {
 	bool irq_queued;		/* MINIVMM_INTERRUPT: irq_vector waits */
 	u8 irq_vector;
 	bool intr_window;		/* interrupt-window exiting is on */
+	bool singlestep;		/* MINIVMM_GUEST_DEBUG_SINGLESTEP */
+	bool step_pending;		/* an emulated instruction was a step */
+	u32 proc_ctls;			/* CPU_BASED_VM_EXEC_CONTROL as written */
 	u32 preempt_value;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool triple_fault;		/* set by vmx_inject_exception() */
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
@@ -262,6 +265,13 @@ bool vmx_pat_switched(void);
 bool vmx_rdtscp_enabled(void);
 u32 vmx_preempt_slice(void);
 void vmx_set_intr_window(struct minivmm_vcpu *vcpu, bool on);
+void vmx_update_proc_ctls(struct minivmm_vcpu *vcpu);
+bool vmx_mtf_supported(void);
+
+/* vcpu_debug.c */
+long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
+			  struct minivmm_guest_debug __user *argp);
+bool vcpu_step_before_entry(struct minivmm_vcpu *vcpu);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);

@@ -131,6 +131,9 @@ static void vmx_advance_rip(struct minivmm_vcpu *vcpu, u64 len)
 	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 
 	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + len);
+	/* Emulated, it never ran under the monitor trap flag: a step anyway. */
+	if (vcpu->singlestep)
+		vcpu->step_pending = true;
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
@@ -559,6 +562,17 @@ static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
 }
 
 /*
+ * Exit reason 37: monitor trap flag (SDM 26.5.2): the guest ran one
+ * instruction while userspace single-steps it (vcpu_debug.c).
+ */
+static int handle_monitor_trap(struct minivmm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = MINIVMM_EXIT_DEBUG;
+	vcpu->run->debug.rip = vmcs_read(GUEST_RIP);
+	return 0;
+}
+
+/*
  * Exit reason 7: interrupt window (SDM 27.7.5): the guest can take an
  * external interrupt now. A queued vector is injected by the next entry
  * (vcpu_irq_before_entry()); if userspace asked for the window and has
@@ -763,6 +777,7 @@ static int (*const vmx_exit_handlers[])(struct minivmm_vcpu *vcpu) = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
+	[EXIT_REASON_MONITOR_TRAP_FLAG]		= handle_monitor_trap,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,

@@ -192,16 +192,33 @@ u32 vmx_preempt_slice(void)
 }
 
 /*
- * Interrupt-window exiting (SDM 26.2, exit reason 7): an exit as soon as
- * the guest can take an external interrupt. Written only on change.
+ * The processor-based controls that change per vCPU and per entry:
+ * interrupt-window exiting (SDM 26.2, exit reason 7) while a queued
+ * interrupt or userspace waits for the window, the monitor trap flag
+ * (26.5.2, exit reason 37) while single-stepping. Written on change only.
  */
+void vmx_update_proc_ctls(struct minivmm_vcpu *vcpu)
+{
+	u32 ctls = vmx_ctls.proc |
+		   (vcpu->intr_window ? CPU_BASED_INTR_WINDOW_EXITING : 0) |
+		   (vcpu->singlestep ? CPU_BASED_MONITOR_TRAP_FLAG : 0);
+
+	if (ctls == vcpu->proc_ctls)
+		return;
+	vcpu->proc_ctls = ctls;
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, ctls);
+}
+
 void vmx_set_intr_window(struct minivmm_vcpu *vcpu, bool on)
 {
-	if (vcpu->intr_window == on)
-		return;
 	vcpu->intr_window = on;
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_ctls.proc |
-		   (on ? CPU_BASED_INTR_WINDOW_EXITING : 0));
+	vmx_update_proc_ctls(vcpu);
+}
+
+/* Whether the CPU has the monitor trap flag (MINIVMM_CAP_SINGLE_STEP). */
+bool vmx_mtf_supported(void)
+{
+	return minivmm_ctl_allowed1(minivmm_caps_proc(&vmx_caps)) & CPU_BASED_MONITOR_TRAP_FLAG;
 }
 
 bool vmx_rdtscp_enabled(void)
@@ -552,6 +569,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_ctls.preempt_timer);
 	vcpu->preempt_value = vmx_ctls.preempt_timer;
 	vcpu->intr_window = false;
+	vcpu->singlestep = false;
+	vcpu->proc_ctls = vmx_ctls.proc;
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));
 	if (vmx_ctls.proc2 & SECONDARY_EXEC_ENABLE_VPID)

@@ -27,6 +27,7 @@
 #include "privs.h"
 #include "run.h"
 #include "serial.h"
+#include "step.h"
 #include "vcpu.h"
 
 struct vm {
@@ -276,6 +277,25 @@ static void run_start_trace(struct vm *vm, const struct run_opts *opts)
 	vm->vcpu.xt = &vm->xt;
 }
 
+/* --step: single-stepping on, and the first instruction printed. */
+static void run_start_stepping(struct vm *vm, const struct run_opts *opts)
+{
+	int ret;
+
+	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) <= 0)
+		die(VMM_EXIT_UNSUPPORTED,
+		    "--step needs MINIVMM_CAP_SINGLE_STEP (the VMX monitor trap flag): the module or the CPU lacks it");
+	ret = step__set(&vm->vcpu, 1);
+	if (ret)
+		die(VMM_EXIT_IOCTL, "MINIVMM_SET_GUEST_DEBUG failed: %s", strerror(-ret));
+	vm->vcpu.step_limit = opts->step_count;
+	ret = step__print(&vm->vcpu);
+	if (ret)
+		exit(ret);
+	if (vm->vcpu.step_limit == 1 && step__set(&vm->vcpu, 0))
+		die(VMM_EXIT_IOCTL, "MINIVMM_SET_GUEST_DEBUG failed");
+}
+
 static void run_close_output(FILE *f)
 {
 	if (f && f != stderr && fclose(f))
@@ -326,6 +346,9 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	run_start_trace(&vm, &opts);
 	if (vm.vcpu.trace)
 		run_trace_start(&vm, &opts);
+	vm.vcpu.mem = &vm.mem;
+	if (opts.step)
+		run_start_stepping(&vm, &opts);
 	ret = vcpu_arm_timeout(&vm.vcpu, opts.timeout);
 	if (!ret)	/* after the timeout: both share the handler */
 		ret = vcpu_catch_stop_signals(&vm.vcpu, true);

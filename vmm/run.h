@@ -17,6 +17,8 @@ struct run_opts {
 	bool stats;		/* print exit statistics at the end */
 	bool stats_json;	/* --stats=json */
 	const char *stats_file;	/* --stats-file, or NULL: stderr */
+	bool step;		/* --step[=N] */
+	unsigned long long step_count;	/* N, 0: every instruction */
 	__u64 mem_size;		/* bytes */
 	double timeout;		/* seconds, 0 = none */
 	bool flat;		/* --flat: not ELF, not *.bin, yet flat */

@@ -32,6 +32,7 @@ const struct option run_long_opts[] = {
 	{ "trace-ring",	required_argument,	NULL, 'r' },
 	{ "stats",	optional_argument,	NULL, 'S' },
 	{ "stats-file",	required_argument,	NULL, 's' },
+	{ "step",	optional_argument,	NULL, 'p' },
 	{ "user",	required_argument,	NULL, 'u' },
 	{ "kernel",	required_argument,	NULL, 'k' },
 	{ "initrd",	required_argument,	NULL, 'i' },
@@ -82,6 +83,11 @@ void run_print_usage(FILE *f)
 		"                        too), where each was handled and min / median /\n"
 		"                        p99 / max cycles; =json: one JSON object\n"
 		"      --stats-file PATH write the statistics to PATH instead of stderr\n"
+		"      --step[=N]        run the guest one instruction per exit (the VMX\n"
+		"                        monitor trap flag), printing for each the step\n"
+		"                        number, RIP, code size and the bytes at RIP (no\n"
+		"                        disassembler: objdump can read them) on stderr;\n"
+		"                        N: only the first N instructions, then run on\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -249,6 +255,22 @@ static int run_parse_format(const char *arg, const char *opt, bool *json,
 	return VMM_EXIT_USAGE;
 }
 
+/* --step[=N]: N > 0 instructions, or every one. */
+static int run_parse_steps(const char *s, unsigned long long *out, FILE *err)
+{
+	__u64 v;
+
+	*out = 0;
+	if (!s)
+		return 0;
+	if (parse_size(s, &v) || !v) {
+		fprintf(err, VMM_PROG ": run: --step=%s: want a number of instructions, at least 1\n", s);
+		return VMM_EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
 static int run_parse_ring(const char *s, unsigned int *out, FILE *err)
 {
 	__u64 v;
@@ -324,6 +346,10 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'r':
 			ret = run_parse_ring(optarg, &opts->trace_ring, err);
+			break;
+		case 'p':
+			opts->step = true;
+			ret = run_parse_steps(optarg, &opts->step_count, err);
 			break;
 		case 'u':
 			opts->user = optarg;

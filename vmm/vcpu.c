@@ -18,6 +18,7 @@
 #include "mmio.h"
 #include "pio.h"
 #include "power.h"
+#include "step.h"
 #include "vcpu.h"
 
 #define X86_RFLAGS_IF	(1ull << 9)
@@ -233,6 +234,27 @@ static enum vcpu_action handle_timer(struct vcpu *v, int *status)
 	return VCPU_CONTINUE;
 }
 
+/*
+ * --step: the guest ran (or minivmm or the module emulated) one
+ * instruction; print the next. After the last step asked for, the guest
+ * runs on without stepping.
+ */
+static enum vcpu_action handle_debug(struct vcpu *v, int *status)
+{
+	int ret = step__print(v);
+
+	if (ret) {
+		*status = ret;
+		return VCPU_STOP;
+	}
+	if (v->step_limit && v->steps >= v->step_limit && step__set(v, 0) < 0) {
+		fprintf(v->err, VMM_PROG ": step: cannot turn single-stepping off\n");
+		*status = VMM_EXIT_IOCTL;
+		return VCPU_STOP;
+	}
+	return VCPU_CONTINUE;
+}
+
 /* The window asked for opened: the run loop injects what is pending. */
 static enum vcpu_action handle_irq_window(struct vcpu *v, int *status)
 {
@@ -434,6 +456,7 @@ static const struct vcpu_exit vcpu_exits[] = {
 	[MINIVMM_EXIT_INTR]		= { "INTR", handle_intr },
 	[MINIVMM_EXIT_IRQ_WINDOW_OPEN]	= { "IRQ_WINDOW_OPEN", handle_irq_window },
 	[MINIVMM_EXIT_TIMER]		= { "TIMER", handle_timer },
+	[MINIVMM_EXIT_DEBUG]		= { "DEBUG", handle_debug },
 };
 
 #define VCPU_NR_EXITS	(sizeof(vcpu_exits) / sizeof(vcpu_exits[0]))

@@ -15,6 +15,7 @@
 #include "uapi/minivmm.h"
 
 struct exit_trace;
+struct guest_mem;
 
 struct vcpu {
 	int fd;				/* the vCPU fd, -1 in tests */
@@ -38,6 +39,9 @@ struct vcpu {
 	bool irq_injection;		/* MINIVMM_CAP_IRQ_INJECTION: devices run */
 	/* The module's exit trace, read after every RUN; NULL if off. */
 	struct exit_trace *xt;
+	/* --step: guest memory to read code from, steps printed, the limit (0: none). */
+	const struct guest_mem *mem;
+	unsigned long long steps, step_limit;
 	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
 };
 

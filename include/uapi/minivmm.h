@@ -51,6 +51,8 @@
 #define MINIVMM_CAP_TSC_KHZ		5
 /* MINIVMM_SET_TRACE, MINIVMM_READ_TRACE: every exit, recorded by the module. */
 #define MINIVMM_CAP_EXIT_TRACE		6
+/* MINIVMM_SET_GUEST_DEBUG with MINIVMM_GUEST_DEBUG_SINGLESTEP (monitor trap flag). */
+#define MINIVMM_CAP_SINGLE_STEP		7
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -301,6 +303,24 @@ struct minivmm_trace_read {
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)
 
 /*
+ * MINIVMM_SET_GUEST_DEBUG - on a vCPU fd. With
+ * MINIVMM_GUEST_DEBUG_SINGLESTEP, RUN returns MINIVMM_EXIT_DEBUG after
+ * every guest instruction: each one the CPU runs (the VMX monitor trap
+ * flag, SDM 26.5.2) and each one the module or userspace emulated
+ * (CPUID, I/O, MMIO, ...). flags 0 turns it off. Errors: EINVAL (unknown
+ * flags, pad or reserved not zero, or single-stepping without
+ * MINIVMM_CAP_SINGLE_STEP), EFAULT, EIO.
+ */
+#define MINIVMM_GUEST_DEBUG_SINGLESTEP	(1u << 0)
+
+struct minivmm_guest_debug {
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+#define MINIVMM_SET_GUEST_DEBUG	_IOW(MINIVMMIO, 0x2a, struct minivmm_guest_debug)
+
+/*
  * MINIVMM_INTERRUPT - on a vCPU fd: queue external interrupt @irq (a
  * vector, 0..255) for the guest, as an interrupt controller in userspace
  * would after its INTA cycle (KVM_INTERRUPT's contract). The module
@@ -327,6 +347,7 @@ struct minivmm_interrupt {
 #define MINIVMM_EXIT_INTR		8	/* signal pending / immediate_exit */
 #define MINIVMM_EXIT_IRQ_WINDOW_OPEN	9	/* request_interrupt_window met */
 #define MINIVMM_EXIT_TIMER		10	/* timer_deadline_ns reached */
+#define MINIVMM_EXIT_DEBUG		11	/* a single step: run->debug */
 
 #define MINIVMM_EXIT_IO_IN	0
 #define MINIVMM_EXIT_IO_OUT	1
@@ -389,6 +410,9 @@ struct minivmm_run {
 			__u64 idt_vectoring_info;
 			__u64 idt_vectoring_error;
 		} internal;
+		struct {
+			__u64 rip;		/* the next instruction */
+		} debug;
 		__u8 padding[256];
 	};
 	/*

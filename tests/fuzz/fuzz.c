@@ -495,7 +495,7 @@ static int newer_ioctl(unsigned long cmd)
 	switch (_IOC_NR(cmd)) {
 	case 0x00 ... 0x03:
 	case 0x10 ... 0x13:
-	case 0x20 ... 0x29:
+	case 0x20 ... 0x2a:
 		return 0;
 	default:
 		return _IOC_NR(cmd) < 0x40;
@@ -560,6 +560,7 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 			return err == EINVAL || err == ENOMEM || err == EFAULT ||
 			       err == EIO;
 		case MINIVMM_READ_TRACE:
+		case MINIVMM_SET_GUEST_DEBUG:
 			return err == EINVAL || err == EFAULT || err == EIO;
 		}
 		break;
@@ -748,6 +749,7 @@ static void check_run(const struct minivmm_run *run, long ret, int err)
 	case MINIVMM_EXIT_INTERNAL_ERROR:
 	case MINIVMM_EXIT_IRQ_WINDOW_OPEN:
 	case MINIVMM_EXIT_TIMER:
+	case MINIVMM_EXIT_DEBUG:
 		break;
 	default:
 		impossible("run-exit-reason", "RUN returned 0 with exit_reason %u",
@@ -1542,7 +1544,7 @@ static void op_run(struct rng *r, int with_guest)
 	}
 }
 
-/* The exit trace: rings of any size, reads into any buffer. */
+/* The exit trace (rings of any size, reads into any buffer) and single-stepping. */
 static void op_trace(struct rng *r)
 {
 	int i = pick_fd(r, one_in(r, 8) ? NR_KINDS : K_VCPU);
@@ -1553,6 +1555,18 @@ static void op_trace(struct rng *r)
 
 	if (i < 0)
 		return;
+	if (one_in(r, 3)) {		/* single-stepping on or off, flags sane or not */
+		struct minivmm_guest_debug *d;
+
+		p = pick_ptr(r, sizeof(*d), &pk);
+		if (pk == P_VALID) {
+			d = (void *)p;
+			memset(d, 0, sizeof(*d));
+			d->flags = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 2);
+		}
+		do_ioctl(i, MINIVMM_SET_GUEST_DEBUG, (unsigned long)p, r);
+		return;
+	}
 	if (one_in(r, 3)) {
 		p = pick_ptr(r, sizeof(*s), &pk);
 		if (pk == P_VALID) {

@@ -158,6 +158,7 @@ static void test_dev_fd(int dev)
 	EXPECT_ERR("dev-get-stats", ENOTTY, ioctl(dev, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("dev-interrupt", ENOTTY, ioctl(dev, MINIVMM_INTERRUPT, &stats));
 	EXPECT_ERR("dev-set-trace", ENOTTY, ioctl(dev, MINIVMM_SET_TRACE, &stats));
+	EXPECT_ERR("dev-set-guest-debug", ENOTTY, ioctl(dev, MINIVMM_SET_GUEST_DEBUG, &stats));
 	EXPECT_ERR("dev-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev, 0) == MAP_FAILED ? -1 : 0);
 	EXPECT_RET("dev-api-version-arg-ignored", MINIVMM_API_VERSION,
@@ -259,6 +260,7 @@ static void test_vm_fd(int dev)
 	EXPECT_ERR("vm-get-stats", ENOTTY, ioctl(vm, MINIVMM_GET_VCPU_STATS, &stats));
 	EXPECT_ERR("vm-interrupt", ENOTTY, ioctl(vm, MINIVMM_INTERRUPT, &stats));
 	EXPECT_ERR("vm-read-trace", ENOTTY, ioctl(vm, MINIVMM_READ_TRACE, &stats));
+	EXPECT_ERR("vm-set-guest-debug", ENOTTY, ioctl(vm, MINIVMM_SET_GUEST_DEBUG, &stats));
 	EXPECT_ERR("vm-mmap", ENODEV,
 		   mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vm, 0) == MAP_FAILED ? -1 : 0);
 	close(vm);
@@ -424,6 +426,7 @@ static void test_vcpu_pointers(int vcpu)
 		{ "vcpu-interrupt", MINIVMM_INTERRUPT },
 		{ "vcpu-set-trace", MINIVMM_SET_TRACE },
 		{ "vcpu-read-trace", MINIVMM_READ_TRACE },
+		{ "vcpu-set-guest-debug", MINIVMM_SET_GUEST_DEBUG },
 	};
 	char id[64];
 	size_t i;
@@ -511,6 +514,30 @@ static void test_trace(int vcpu)
 	s.nr_records = 0;
 	EXPECT_RET("vcpu-set-trace-off", 0, ioctl(vcpu, MINIVMM_SET_TRACE, &s));
 	EXPECT_ERR("vcpu-read-trace-after-off", EINVAL, ioctl(vcpu, MINIVMM_READ_TRACE, &r));
+}
+
+/* Single-stepping: one flag, padding and reserved zero. */
+static void test_guest_debug(int vcpu_dev_fd, int vcpu)
+{
+	struct minivmm_guest_debug d = { .flags = 2 };
+
+	EXPECT_ERR("vcpu-set-guest-debug-flags", EINVAL, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.flags = MINIVMM_GUEST_DEBUG_SINGLESTEP;
+	d.pad = 1;
+	EXPECT_ERR("vcpu-set-guest-debug-pad", EINVAL, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.pad = 0;
+	d.reserved[0] = 1;
+	EXPECT_ERR("vcpu-set-guest-debug-reserved", EINVAL, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.reserved[0] = 0;
+	/* Bochs 2.7 has the monitor trap flag only in its newest CPU models. */
+	if (ioctl(vcpu_dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) > 0)
+		EXPECT_RET("vcpu-set-guest-debug-singlestep", 0,
+			   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	else
+		EXPECT_ERR("vcpu-set-guest-debug-singlestep", EINVAL,
+			   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.flags = 0;
+	EXPECT_RET("vcpu-set-guest-debug-off", 0, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 }
 
 /* SET_SREGS: named padding and reserved[] must be zero. */
@@ -613,6 +640,7 @@ static void test_vcpu_fd(int dev)
 	test_sregs_reserved(vcpu);
 	test_interrupt(vcpu);
 	test_trace(vcpu);
+	test_guest_debug(dev, vcpu);
 	test_set_cpuid(vcpu);
 	test_run_page_mmap(vcpu);
 	close(vcpu);
@@ -819,6 +847,8 @@ static void test_fork(int dev)
 			   ioctl(v.vcpu, MINIVMM_INTERRUPT, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-read-trace", EIO,
 			   ioctl(v.vcpu, MINIVMM_READ_TRACE, &stats));
+		EXPECT_ERR("vcpu-fd-in-child-set-guest-debug", EIO,
+			   ioctl(v.vcpu, MINIVMM_SET_GUEST_DEBUG, &stats));
 		EXPECT_ERR("vcpu-fd-in-child-mmap", EIO,
 			   mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 				v.vcpu, 0) == MAP_FAILED ? -1 : 0);
