@@ -134,6 +134,7 @@ static void i8254_control(struct i8254 *pit, __u8 val, __u64 now)
 	c->status_latched = false;
 	/* A new mode stops the counter until a count is written. */
 	c->armed = false;
+	c->edges_seen = 0;	/* a stopped counter has had no edges */
 }
 
 static __u8 i8254_read_counter(struct i8254 *pit, unsigned int n, __u64 now)
@@ -238,8 +239,12 @@ static unsigned long long i8254_edges(const struct i8254 *pit, __u64 now)
 unsigned int i8254__poll(struct i8254 *pit, __u64 now)
 {
 	unsigned long long e = i8254_edges(pit, now);
-	unsigned long long n = e - pit->ch[0].edges_seen;
+	unsigned long long n;
 
+	/* An earlier @now than last time: nothing new (and nothing twice). */
+	if (e <= pit->ch[0].edges_seen)
+		return 0;
+	n = e - pit->ch[0].edges_seen;
 	pit->ch[0].edges_seen = e;
 	return n > 0xffffffffull ? 0xffffffffu : n;
 }
