@@ -188,6 +188,25 @@ static void i8254_write_counter(struct i8254 *pit, unsigned int n, __u8 val,
 	}
 }
 
+/*
+ * Channel 2's gate going high. Modes 0 and 4 resume where the count was
+ * frozen (the gate only enables counting); in the others a rising gate
+ * reloads: 2 and 3 restart, 1 and 5 are triggered.
+ */
+static void i8254_gate_rise(struct i8254 *pit, __u64 now)
+{
+	struct i8254_channel *c = &pit->ch[2];
+	__u64 back;
+
+	if (c->mode != 0 && c->mode != 4) {
+		c->start = now;
+		return;
+	}
+	/* Back-date the start so exactly gate_frozen ticks have passed. */
+	back = i8254_time_of(0, pit->gate_frozen);
+	c->start = now > back ? now - back : 0;
+}
+
 __u8 i8254__read(struct i8254 *pit, __u16 port, __u64 now)
 {
 	switch (port) {
@@ -212,8 +231,7 @@ void i8254__write(struct i8254 *pit, __u16 port, __u8 val, __u64 now)
 		break;
 	case I8254_PORT_B:
 		if ((val & 1) && !(pit->port_b & 1)) {
-			/* Gate rising: channel 2 (re)starts (modes 1, 5 trigger; 0 resumes). */
-			pit->ch[2].start = now;
+			i8254_gate_rise(pit, now);
 		} else if (!(val & 1) && (pit->port_b & 1)) {
 			pit->gate_frozen = i8254_ticks(pit->ch[2].start, now);
 		}
