@@ -40,8 +40,10 @@ static long minivmm_check_cap(unsigned long cap)
 		return tsc_khz;
 	case MINIVMM_CAP_EXIT_TRACE:
 		return 1;
-	case MINIVMM_CAP_SINGLE_STEP:
-		return vmx_mtf_supported();
+	case MINIVMM_CAP_EXIT_POLICY:
+		return 1;
+	case MINIVMM_CAP_SINGLE_STEP:	/* 2: the monitor trap flag, 1: RFLAGS.TF */
+		return vmx_mtf_supported() ? 2 : 1;
 	case MINIVMM_CAP_PREEMPTION_TIMER:
 		return !!(vmx_caps.features & MINIVMM_VMX_F_PREEMPT_TIMER);
 	default:

@@ -51,6 +51,7 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 			vcpu_complete_userspace_exit(vcpu);
 			completed = true;
 		}
+		exit_policy_before_entry(vcpu);
 		vmx_inject_deferred(vcpu);
 		/* The deadline passed, or an emulated step: no VM exit to count. */
 		if (vcpu_irq_before_entry(vcpu) || vcpu_step_before_entry(vcpu)) {
@@ -153,6 +154,13 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case MINIVMM_SET_GUEST_DEBUG:
 		ret = vcpu_set_guest_debug(vcpu, argp);
+		break;
+	case MINIVMM_GET_CPUID:
+		ret = vcpu_get_cpuid(vcpu, argp);
+		break;
+	case MINIVMM_GET_MSRS:
+	case MINIVMM_SET_MSRS:
+		ret = vcpu_msrs_ioctl(vcpu, argp, cmd == MINIVMM_SET_MSRS);
 		break;
 	default:
 		ret = vcpu_regs_ioctl(vcpu, cmd, argp);

@@ -75,6 +75,8 @@ void vcpu_complete_userspace_exit(struct minivmm_vcpu *vcpu)
 		vcpu_complete_mmio_read(vcpu);
 		vcpu->pending_mmio_read = false;
 	}
+	if (vcpu->pending_policy)
+		exit_policy_complete(vcpu);
 	if (vcpu->pending_hypercall) {
 		vcpu->regs[VCPU_RAX] = run->hypercall.ret;
 		vcpu->pending_hypercall = false;

@@ -2,10 +2,18 @@
 /*
  * Single-stepping the guest for userspace (minivmm run --step): the VMX
  * monitor trap flag (SDM 26.5.2) makes the CPU exit after each
- * instruction it runs (exit reason 37). An instruction the module or
- * userspace emulates instead (CPUID, I/O, MMIO, ...) never runs under
- * the flag, so vmx_advance_rip() marks it as a step of its own, and the
- * run loop reports it before the next entry, as KVM does for nested MTF.
+ * instruction it runs (exit reason 37). Where the CPU has no monitor
+ * trap flag (Bochs' Haswell and Broadwell models, for one), the module
+ * sets the guest's RFLAGS.TF instead, as KVM does for
+ * KVM_GUESTDBG_SINGLESTEP: each instruction ends in a single-step #DB
+ * (SDM Vol. 3B 18.3.1.4), which exits because #DB is intercepted, and
+ * GET_REGS hides the flag. The guest can see it in a PUSHF or an
+ * exception frame, and its own use of TF is not supported meanwhile.
+ *
+ * An instruction the module or userspace emulates instead (CPUID, I/O,
+ * MMIO, ...) never runs under either, so vmx_advance_rip() marks it as
+ * a step of its own, and the run loop reports it before the next entry,
+ * as KVM does for nested MTF.
  */
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
@@ -24,11 +32,44 @@ long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
 	if ((d.flags & ~MINIVMM_GUEST_DEBUG_SINGLESTEP) || d.pad ||
 	    d.reserved[0] || d.reserved[1])
 		return -EINVAL;
-	if ((d.flags & MINIVMM_GUEST_DEBUG_SINGLESTEP) && !vmx_mtf_supported())
-		return -EINVAL;
-	/* The control itself is written before the next entry. */
+	/* The control or TF itself is written before the next entry. */
 	vcpu->singlestep = d.flags & MINIVMM_GUEST_DEBUG_SINGLESTEP;
+	vcpu->step_tf = vcpu->singlestep && !vmx_mtf_supported();
 	vcpu->step_pending = false;
+	return 0;
+}
+
+/*
+ * TF stepping: TF in GUEST_RFLAGS while stepping, out of it after. A VM
+ * entry with TF set in an STI or MOV-SS shadow must have the single
+ * step pending in the VMCS (SDM 27.3.1.5), or it fails.
+ */
+static void vcpu_step_sync_tf(struct minivmm_vcpu *vcpu)
+{
+	bool want = vcpu->singlestep && vcpu->step_tf;
+	u64 rflags = vmcs_read(GUEST_RFLAGS);
+
+	if (want && !(rflags & X86_EFLAGS_TF)) {
+		vmcs_write(GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
+		vcpu->tf_set = true;
+	} else if (!want && vcpu->tf_set) {
+		/* Stepping is over: no trap of the module's TF left pending. */
+		vmcs_write(GUEST_RFLAGS, rflags & ~(u64)X86_EFLAGS_TF);
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) & ~(u64)VCPU_DR6_BS);
+		vcpu->tf_set = false;
+	}
+	if (vcpu->tf_set && (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+			     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | VCPU_DR6_BS);
+}
+
+/* The #DB of the module's TF (handle_exception_nmi()): one step done. */
+int vcpu_step_trap(struct minivmm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = MINIVMM_EXIT_DEBUG;
+	vcpu->run->debug.rip = vmcs_read(GUEST_RIP);
 	return 0;
 }
 
@@ -39,6 +80,8 @@ long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
 bool vcpu_step_before_entry(struct minivmm_vcpu *vcpu)
 {
 	vmx_update_proc_ctls(vcpu);
+	if (vcpu->step_tf || vcpu->tf_set)
+		vcpu_step_sync_tf(vcpu);
 	if (!vcpu->step_pending)
 		return false;
 	vcpu->step_pending = false;

@@ -22,6 +22,9 @@ static long vcpu_get_regs_fn(struct minivmm_vcpu *vcpu, void *arg)
 		.rsp = vmcs_read(GUEST_RSP), .rip = vmcs_read(GUEST_RIP),
 		.rflags = vmcs_read(GUEST_RFLAGS),
 	};
+	/* The TF of single-stepping is the module's, not the guest's. */
+	if (vcpu->tf_set)
+		r->rflags &= ~(u64)X86_EFLAGS_TF;
 	return 0;
 }
 
@@ -39,6 +42,7 @@ static long vcpu_set_regs_fn(struct minivmm_vcpu *vcpu, void *arg)
 	vmcs_write(GUEST_RIP, r->rip);
 	/* Bit 1 of RFLAGS is always 1; reserved bits are 0 (SDM 27.3.1.4). */
 	vmcs_write(GUEST_RFLAGS, (r->rflags & 0x3f7fd7) | X86_EFLAGS_FIXED);
+	vcpu->tf_set = false;	/* set again before the next entry if stepping */
 	return 0;
 }
 

@@ -191,6 +191,8 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vm_set_memory_region(vm, (void __user *)arg);
 	case MINIVMM_CREATE_VCPU:
 		return vcpu_create(vm, arg);
+	case MINIVMM_SET_EXIT_POLICY:
+		return vm_set_exit_policy(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -228,6 +230,7 @@ long minivmm_create_vm(void)
 	vm->serial = spec_new_vm_serial();
 	mutex_init(&vm->lock);
 	rwlock_init(&vm->slots_lock);
+	spin_lock_init(&vm->policy_lock);
 	ret = ept_init(&vm->ept);
 	if (ret) {
 		kfree(vm);

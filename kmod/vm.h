@@ -68,6 +68,10 @@ struct minivmm_vm {
 	cpumask_t ept_cpus;
 	u64 serial;			/* unique per load: spec_vm_switch() */
 	struct minivmm_vcpu *vcpus[MINIVMM_MAX_VCPUS];
+	/* MINIVMM_SET_EXIT_POLICY; vCPUs copy it when policy_gen moves. */
+	spinlock_t policy_lock;
+	struct minivmm_exit_policy policy;
+	u32 policy_gen;
 };
 
 enum vcpu_reg {
@@ -138,12 +142,22 @@ struct minivmm_vcpu {
 	bool intr_window;		/* interrupt-window exiting is on */
 	bool singlestep;		/* MINIVMM_GUEST_DEBUG_SINGLESTEP */
 	bool step_pending;		/* an emulated instruction was a step */
+	/*
+	 * Single-stepping without the monitor trap flag: RFLAGS.TF set by
+	 * the module (step_tf), so each instruction ends in a #DB exit;
+	 * tf_set says TF is in GUEST_RFLAGS because we put it there.
+	 */
+	bool step_tf, tf_set;
 	u32 proc_ctls;			/* CPU_BASED_VM_EXEC_CONTROL as written */
 	u32 preempt_value;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool triple_fault;		/* set by vmx_inject_exception() */
 	bool pending_hypercall;		/* put run->hypercall.ret in RAX */
 	bool pending_mmio_read;		/* put run->mmio.data in mmio_insn.reg */
 	struct mmio_insn mmio_insn;
+	/* The VM's exit policy as of this vCPU's last entry (exit_policy.c). */
+	struct minivmm_exit_policy policy;
+	u32 policy_gen;
+	u32 pending_policy;		/* MINIVMM_EXIT_* of a forwarded exit, 0: none */
 };
 
 /* A guest GPR by enum vcpu_reg: RSP lives in the VMCS, the rest in regs[]. */
@@ -272,10 +286,36 @@ bool vmx_mtf_supported(void);
 long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
 			  struct minivmm_guest_debug __user *argp);
 bool vcpu_step_before_entry(struct minivmm_vcpu *vcpu);
+int vcpu_step_trap(struct minivmm_vcpu *vcpu);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);
 void vmx_inject_deferred(struct minivmm_vcpu *vcpu);
+void vmx_inject_exception(struct minivmm_vcpu *vcpu, u8 vector,
+			  bool has_error, u32 error);
+void vmx_skip_instruction(struct minivmm_vcpu *vcpu);
+void vmx_reflect_exception(struct minivmm_vcpu *vcpu);
+bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v);
+bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v);
+/* Load @v for the current CR-access exit; nonzero: the guest gets #GP. */
+int vmx_cr_apply(struct minivmm_vcpu *vcpu, u64 v);
+
+/* exit_policy.c */
+long vm_set_exit_policy(struct minivmm_vm *vm,
+			struct minivmm_exit_policy __user *argp);
+void exit_policy_before_entry(struct minivmm_vcpu *vcpu);
+bool exit_policy_to_user(struct minivmm_vcpu *vcpu, u32 class);
+bool exit_policy_io_ignored(struct minivmm_vcpu *vcpu, u16 port, u32 size,
+			    bool in);
+int exit_policy_forward_cpuid(struct minivmm_vcpu *vcpu);
+int exit_policy_forward_msr(struct minivmm_vcpu *vcpu, bool is_write);
+int exit_policy_forward_cr(struct minivmm_vcpu *vcpu, int cr, int access,
+			   u64 old, u64 value);
+int exit_policy_forward_exception(struct minivmm_vcpu *vcpu);
+void exit_policy_complete(struct minivmm_vcpu *vcpu);
+long vcpu_get_cpuid(struct minivmm_vcpu *vcpu, struct minivmm_cpuid __user *argp);
+long vcpu_msrs_ioctl(struct minivmm_vcpu *vcpu, struct minivmm_msrs __user *argp,
+		     bool write);
 
 /* vmx_entry.S */
 int vmx_enter_guest(u64 *regs, bool launched);

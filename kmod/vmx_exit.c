@@ -39,8 +39,8 @@ static bool vmx_exc_contributory(u8 v)
  * is not raised again by anything: it is kept in vcpu->deferred_event
  * and injected on a later entry (vmx_inject_deferred()).
  */
-static void vmx_inject_exception(struct minivmm_vcpu *vcpu, u8 vector,
-				 bool has_error, u32 error)
+void vmx_inject_exception(struct minivmm_vcpu *vcpu, u8 vector,
+			  bool has_error, u32 error)
 {
 	u32 prev = vmcs_read(VM_ENTRY_INTR_INFO_FIELD);
 	u32 info;
@@ -134,17 +134,22 @@ static void vmx_advance_rip(struct minivmm_vcpu *vcpu, u64 len)
 	/* Emulated, it never ran under the monitor trap flag: a step anyway. */
 	if (vcpu->singlestep)
 		vcpu->step_pending = true;
+	/* Its trap from the module's TF is that step: not to be taken again. */
+	if (vcpu->tf_set)
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) & ~(u64)VCPU_DR6_BS);
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-	if (vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF) {
+	/* The guest's own TF only: single-stepping's is not the guest's. */
+	if ((vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF) && !vcpu->tf_set) {
 		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 		vmx_deliver_db(vcpu, VCPU_DR6_BS);
 		vmx_inject_exception(vcpu, X86_TRAP_DB, false, 0);
 	}
 }
 
-static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
+void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
 {
 	vmx_advance_rip(vcpu, vcpu->exit.instr_len);
 }
@@ -158,35 +163,63 @@ static void vmx_skip_instruction(struct minivmm_vcpu *vcpu)
  * checks (#MC is intercepted too) were handed to the host right after
  * the exit (vcpu_switch.c).
  */
+/*
+ * Deliver the exception of the current exception exit to the guest, as
+ * the CPU would have without the interception: software exceptions
+ * (INT3, INTO; ICEBP, SDM 25.9.2) again as what they were, with their
+ * length, so the handler sees RIP after them; #DB with its DR6 bits;
+ * #PF with CR2, which the CPU leaves alone when #PF exits (SDM 28.1).
+ */
+void vmx_reflect_exception(struct minivmm_vcpu *vcpu)
+{
+	u32 info = vcpu->exit.intr_info;
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SOFT_EXCEPTION) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vector | type | INTR_INFO_VALID_MASK);
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vcpu->exit.instr_len);
+		return;
+	}
+	if (vector == X86_TRAP_DB)
+		vmx_deliver_db(vcpu, vcpu->exit.qualification);
+	if (vector == X86_TRAP_PF)
+		vcpu->cr2 = vcpu->exit.qualification;
+	vmx_inject_exception(vcpu, vector, info & INTR_INFO_DELIVER_CODE_MASK,
+			     vcpu->exit.intr_error);
+}
+
+/*
+ * Exit reason 0: an exception the exception bitmap intercepts (SDM
+ * 26.2). #AC and #DB are always intercepted so a guest whose handler
+ * raises them again cannot keep the CPU inside an endless delivery loop
+ * without VM exits (CVE-2015-5307, CVE-2015-8104): each one exits, gets
+ * reinjected, and the run loop stays in control. Host NMIs and machine
+ * checks (#MC is intercepted too) were handed to the host right after
+ * the exit (vcpu_switch.c). With MINIVMM_POLICY_EXCEPTION every vector
+ * is intercepted and goes to userspace, which decides on reinjection.
+ */
 static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 {
 	u32 info = vcpu->exit.intr_info;
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+	if (type == INTR_TYPE_NMI_INTR)
 		return 1;
 	/* #MC: the host's handler had it right after the exit (vcpu_switch.c). */
-	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC &&
-	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_HARD_EXCEPTION)
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC && type == INTR_TYPE_HARD_EXCEPTION)
 		return 1;
-	/*
-	 * ICEBP (INT1): a privileged software exception (SDM 25.9.2); #DB
-	 * is intercepted, so it lands here. Delivered again as what it was,
-	 * with its length, so the guest's handler sees RIP after it.
-	 */
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION &&
-	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB) {
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB |
-			   INTR_TYPE_PRIV_SW_EXCEPTION | INTR_INFO_VALID_MASK);
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, vcpu->exit.instr_len);
-		return 1;
-	}
-	if ((info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_HARD_EXCEPTION)
+	if (type != INTR_TYPE_HARD_EXCEPTION && type != INTR_TYPE_SOFT_EXCEPTION &&
+	    type != INTR_TYPE_PRIV_SW_EXCEPTION)
 		return -1;
-	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB)
-		vmx_deliver_db(vcpu, vcpu->exit.qualification);
-	vmx_inject_exception(vcpu, info & INTR_INFO_VECTOR_MASK,
-			     info & INTR_INFO_DELIVER_CODE_MASK,
-			     vcpu->exit.intr_error);
+	/* The single-step trap of the TF the module set (vcpu_debug.c). */
+	if (vcpu->tf_set && type == INTR_TYPE_HARD_EXCEPTION &&
+	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
+	    (vcpu->exit.qualification & VCPU_DR6_BS))
+		return vcpu_step_trap(vcpu);
+	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_EXCEPTION))
+		return exit_policy_forward_exception(vcpu);
+	vmx_reflect_exception(vcpu);
 	return 1;
 }
 
@@ -237,7 +270,7 @@ static bool vmx_switched_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
  * exits (SDM 26.1.3); the guest sees a small set, the rest raise #GP(0)
  * (see docs/uapi.md for the list and why).
  */
-static bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
+bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
 {
 	switch (msr) {
 	case MSR_EFER:		*v = vmcs_read(GUEST_IA32_EFER); return true;
@@ -268,7 +301,7 @@ static bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
 	}
 }
 
-static bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
+bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 {
 	switch (msr) {
 	case MSR_EFER:
@@ -302,6 +335,8 @@ static int handle_rdmsr(struct minivmm_vcpu *vcpu)
 {
 	u64 v;
 
+	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_MSR))
+		return exit_policy_forward_msr(vcpu, false);
 	if (!vmx_msr_read(vcpu, vcpu->regs[VCPU_RCX], &v)) {
 		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
@@ -316,6 +351,8 @@ static int handle_wrmsr(struct minivmm_vcpu *vcpu)
 {
 	u64 v = (u32)vcpu->regs[VCPU_RAX] | (vcpu->regs[VCPU_RDX] << 32);
 
+	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_MSR))
+		return exit_policy_forward_msr(vcpu, true);
 	if (!vmx_msr_write(vcpu, vcpu->regs[VCPU_RCX], v)) {
 		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
@@ -346,6 +383,8 @@ static int handle_cpuid(struct minivmm_vcpu *vcpu)
 {
 	u32 r[4];
 
+	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_CPUID))
+		return exit_policy_forward_cpuid(vcpu);
 	cpuid_guest(vcpu, vcpu->regs[VCPU_RAX], vcpu->regs[VCPU_RCX], r);
 	vcpu->regs[VCPU_RAX] = r[0];
 	vcpu->regs[VCPU_RBX] = r[1];
@@ -472,6 +511,10 @@ static int handle_io(struct minivmm_vcpu *vcpu)
 
 	if (q & (1 << 4))
 		return handle_string_io(vcpu, size, q & (1 << 3), q & (1 << 5));
+	if (exit_policy_io_ignored(vcpu, q >> 16, size, q & (1 << 3))) {
+		vmx_skip_instruction(vcpu);
+		return 1;
+	}
 	run->exit_reason = MINIVMM_EXIT_IO;
 	run->io.direction = (q & (1 << 3)) ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
 	run->io.size = size;
@@ -495,48 +538,72 @@ static int handle_io(struct minivmm_vcpu *vcpu)
  * reserved CR0 bits, PG without PE, and CR4 bits the guest may not set
  * (VMXE, PKE...: vmx_cr4_guest_allowed()).
  */
+int vmx_cr_apply(struct minivmm_vcpu *vcpu, u64 v)
+{
+	u64 q = vcpu->exit.qualification;
+	int cr = q & 15, type = (q >> 4) & 3;
+
+	if (type == 1) {			/* MOV from CR8 */
+		vcpu_gpr_set(vcpu, (q >> 8) & 15, v);
+		return 0;
+	}
+	switch (cr) {
+	case 0:
+		if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
+			return -1;
+		/* LMSW sets PE but never clears it (SDM Vol. 2A LMSW). */
+		if (type == 3)
+			v |= vmx_get_cr0() & X86_CR0_PE;
+		vmx_set_cr0(v);
+		return 0;
+	case 4:
+		if (!vmx_cr4_valid(v))
+			return -1;
+		vmx_set_cr4(v);
+		return 0;
+	case 8:
+		if (v & ~15ull)
+			return -1;
+		vcpu->cr8 = v;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Exit reason 28: control-register access (SDM 26.1.3; qualification in
+ * Table 28-3: CR number 3:0, type 5:4 (0 MOV to CR, 1 MOV from CR,
+ * 2 CLTS, 3 LMSW), GPR 11:8, LMSW source 31:16). CR0/CR4 writes exit only
+ * when they touch bits the masks give us; CR8 always exits so the guest
+ * TPR stays the guest's. The new value is computed here and loaded by
+ * vmx_cr_apply(), which raises #GP like the CPU would for invalid ones:
+ * reserved CR0 bits, PG without PE, and CR4 bits the guest may not set
+ * (VMXE, PKE...: vmx_cr4_guest_allowed()). Under MINIVMM_POLICY_CR
+ * userspace computes it instead and vmx_cr_apply() loads its answer.
+ */
 static int handle_cr_access(struct minivmm_vcpu *vcpu)
 {
 	u64 q = vcpu->exit.qualification;
-	int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
-	u64 v;
+	int cr = q & 15, type = (q >> 4) & 3;
+	u64 old, v;
 
-	switch (type) {
-	case 0:					/* MOV to CR */
-		v = vcpu_gpr_get(vcpu, reg);
-		if (cr == 0) {
-			if ((v >> 32) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
-				goto gp;
-			vmx_set_cr0(v);
-		} else if (cr == 4) {
-			if (!vmx_cr4_valid(v))
-				goto gp;
-			vmx_set_cr4(v);
-		} else if (cr == 8) {
-			if (v & ~15ull)
-				goto gp;
-			vcpu->cr8 = v;
-		} else {
-			return -1;
-		}
-		break;
-	case 1:					/* MOV from CR (only CR8 exits) */
-		if (cr != 8)
-			return -1;
-		vcpu_gpr_set(vcpu, reg, vcpu->cr8);
-		break;
-	case 2:					/* CLTS */
-		vmx_set_cr0(vmx_get_cr0() & ~(u64)X86_CR0_TS);
-		break;
-	case 3:					/* LMSW: PE (set only), MP, EM, TS */
-		v = vmx_get_cr0();
-		vmx_set_cr0((v & ~0xeull) | ((q >> 16) & 0xf) | (v & X86_CR0_PE));
-		break;
-	}
-	vmx_skip_instruction(vcpu);
-	return 1;
-gp:
-	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	if (cr != 0 && cr != 4 && cr != 8)
+		return -1;
+	if (type == 1 && cr != 8)		/* only CR8 reads exit */
+		return -1;
+	old = cr == 0 ? vmx_get_cr0() : cr == 4 ? vmx_get_cr4() : vcpu->cr8;
+	/* MOV to CR brings the GPR's value; the others start from the CR. */
+	v = type == 0 ? vcpu_gpr_get(vcpu, (q >> 8) & 15) : old;
+	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_CR))
+		return exit_policy_forward_cr(vcpu, cr, type, old, v);
+	if (type == 2)				/* CLTS */
+		v = old & ~(u64)X86_CR0_TS;
+	else if (type == 3)			/* LMSW: PE (set only), MP, EM, TS */
+		v = (old & ~0xeull) | ((q >> 16) & 0xf);
+	if (vmx_cr_apply(vcpu, v))
+		vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	else
+		vmx_skip_instruction(vcpu);
 	return 1;
 }
 

@@ -201,7 +201,7 @@ void vmx_update_proc_ctls(struct minivmm_vcpu *vcpu)
 {
 	u32 ctls = vmx_ctls.proc |
 		   (vcpu->intr_window ? CPU_BASED_INTR_WINDOW_EXITING : 0) |
-		   (vcpu->singlestep ? CPU_BASED_MONITOR_TRAP_FLAG : 0);
+		   (vcpu->singlestep && !vcpu->step_tf ? CPU_BASED_MONITOR_TRAP_FLAG : 0);
 
 	if (ctls == vcpu->proc_ctls)
 		return;

@@ -51,8 +51,17 @@
 #define MINIVMM_CAP_TSC_KHZ		5
 /* MINIVMM_SET_TRACE, MINIVMM_READ_TRACE: every exit, recorded by the module. */
 #define MINIVMM_CAP_EXIT_TRACE		6
-/* MINIVMM_SET_GUEST_DEBUG with MINIVMM_GUEST_DEBUG_SINGLESTEP (monitor trap flag). */
+/*
+ * MINIVMM_SET_GUEST_DEBUG with MINIVMM_GUEST_DEBUG_SINGLESTEP: 2 with
+ * the monitor trap flag, 1 with the guest's RFLAGS.TF where the CPU has
+ * no monitor trap flag.
+ */
 #define MINIVMM_CAP_SINGLE_STEP		7
+/*
+ * MINIVMM_SET_EXIT_POLICY, MINIVMM_GET_CPUID, MINIVMM_GET_MSRS,
+ * MINIVMM_SET_MSRS and the exits CPUID, MSR, CR and EXCEPTION.
+ */
+#define MINIVMM_CAP_EXIT_POLICY		8
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -299,6 +308,81 @@ struct minivmm_trace_read {
 };
 #define MINIVMM_READ_TRACE	_IOWR(MINIVMMIO, 0x29, struct minivmm_trace_read)
 
+/*
+ * The exit policy (docs/uapi.md "Exit policy"): which exits the module
+ * handles and which it forwards to userspace, per VM, changeable at any
+ * time (each vCPU takes the new policy at its next VM entry).
+ *
+ * to_user: classes the module normally handles itself that go to
+ * userspace instead, each as its own exit that userspace completes:
+ * MINIVMM_POLICY_CPUID (MINIVMM_EXIT_CPUID), MINIVMM_POLICY_MSR
+ * (MINIVMM_EXIT_MSR), MINIVMM_POLICY_CR (MINIVMM_EXIT_CR),
+ * MINIVMM_POLICY_EXCEPTION (MINIVMM_EXIT_EXCEPTION; every exception
+ * vector but #MC is then intercepted, #PF included).
+ *
+ * io_ignore: the reverse, port ranges the module handles itself (no
+ * exit to userspace): an OUT is dropped, an IN reads all ones (0xff per
+ * byte), as on a bus with nothing there. String I/O (INS/OUTS) still
+ * goes to userspace.
+ *
+ * MINIVMM_SET_EXIT_POLICY - on a VM fd. Errors: EINVAL (unknown to_user
+ * bits, nr_io_ignore > MINIVMM_POLICY_MAX_IO_IGNORE, a range of length
+ * 0 or past port 0xffff, overlapping ranges, pad or reserved not zero),
+ * EFAULT, EIO.
+ */
+#define MINIVMM_POLICY_CPUID		(1u << 0)
+#define MINIVMM_POLICY_MSR		(1u << 1)
+#define MINIVMM_POLICY_CR		(1u << 2)
+#define MINIVMM_POLICY_EXCEPTION	(1u << 3)
+#define MINIVMM_POLICY_ALL		0xfu
+#define MINIVMM_POLICY_MAX_IO_IGNORE	16
+
+struct minivmm_io_range {
+	__u16 port;			/* the first port */
+	__u16 len;			/* ports, at least 1 */
+	__u32 pad;
+};
+
+struct minivmm_exit_policy {
+	__u32 to_user;			/* MINIVMM_POLICY_* */
+	__u32 nr_io_ignore;
+	struct minivmm_io_range io_ignore[MINIVMM_POLICY_MAX_IO_IGNORE];
+	__u64 reserved[4];
+};
+#define MINIVMM_SET_EXIT_POLICY	_IOW(MINIVMMIO, 0x2b, struct minivmm_exit_policy)
+
+/*
+ * MINIVMM_GET_CPUID - on a vCPU fd: for each entry's function and index
+ * (and flags), what the guest's CPUID would answer now, in eax..edx: the
+ * SET_CPUID table's answer, or the default. A userspace CPUID handler
+ * starts from this. Errors: E2BIG, EINVAL (unknown flags, pad), EFAULT,
+ * ENOMEM, EIO.
+ */
+#define MINIVMM_GET_CPUID	_IOWR(MINIVMMIO, 0x2c, struct minivmm_cpuid)
+
+/*
+ * MINIVMM_GET_MSRS / MINIVMM_SET_MSRS - on a vCPU fd: read or write
+ * guest MSRs as the guest's RDMSR/WRMSR would (same MSRs, same checks).
+ * Return the number of entries done, stopping at the first MSR the
+ * guest would get #GP for. Errors: E2BIG (nmsrs > MINIVMM_MAX_MSR_ENTRIES),
+ * EINVAL (pad or reserved not zero), EFAULT, ENOMEM, EIO.
+ */
+#define MINIVMM_MAX_MSR_ENTRIES	64
+
+struct minivmm_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+struct minivmm_msrs {
+	__u32 nmsrs;
+	__u32 pad;
+	struct minivmm_msr_entry entries[];
+};
+#define MINIVMM_GET_MSRS	_IOWR(MINIVMMIO, 0x2d, struct minivmm_msrs)
+#define MINIVMM_SET_MSRS	_IOW(MINIVMMIO, 0x2e, struct minivmm_msrs)
+
 /* MINIVMM_RUN - on a vCPU fd: run until an exit userspace must handle. */
 #define MINIVMM_RUN		_IO(MINIVMMIO, 0x24)
 
@@ -306,10 +390,10 @@ struct minivmm_trace_read {
  * MINIVMM_SET_GUEST_DEBUG - on a vCPU fd. With
  * MINIVMM_GUEST_DEBUG_SINGLESTEP, RUN returns MINIVMM_EXIT_DEBUG after
  * every guest instruction: each one the CPU runs (the VMX monitor trap
- * flag, SDM 26.5.2) and each one the module or userspace emulated
- * (CPUID, I/O, MMIO, ...). flags 0 turns it off. Errors: EINVAL (unknown
- * flags, pad or reserved not zero, or single-stepping without
- * MINIVMM_CAP_SINGLE_STEP), EFAULT, EIO.
+ * flag, SDM 26.5.2, or else RFLAGS.TF, which GET_REGS hides) and each
+ * one the module or userspace emulated (CPUID, I/O, MMIO, ...). flags 0
+ * turns it off. Errors: EINVAL (unknown flags, pad or reserved not
+ * zero), EFAULT, EIO.
  */
 #define MINIVMM_GUEST_DEBUG_SINGLESTEP	(1u << 0)
 
@@ -348,6 +432,17 @@ struct minivmm_interrupt {
 #define MINIVMM_EXIT_IRQ_WINDOW_OPEN	9	/* request_interrupt_window met */
 #define MINIVMM_EXIT_TIMER		10	/* timer_deadline_ns reached */
 #define MINIVMM_EXIT_DEBUG		11	/* a single step: run->debug */
+/* Exits the module forwards only under MINIVMM_SET_EXIT_POLICY: */
+#define MINIVMM_EXIT_CPUID		12	/* run->cpuid */
+#define MINIVMM_EXIT_MSR		13	/* run->msr */
+#define MINIVMM_EXIT_CR			14	/* run->cr */
+#define MINIVMM_EXIT_EXCEPTION		15	/* run->exception */
+
+/* run->cr.access */
+#define MINIVMM_CR_WRITE	0	/* MOV to CR */
+#define MINIVMM_CR_READ		1	/* MOV from CR */
+#define MINIVMM_CR_CLTS		2
+#define MINIVMM_CR_LMSW		3
 
 #define MINIVMM_EXIT_IO_IN	0
 #define MINIVMM_EXIT_IO_OUT	1
@@ -413,6 +508,48 @@ struct minivmm_run {
 		struct {
 			__u64 rip;		/* the next instruction */
 		} debug;
+		/*
+		 * The policy exits. Userspace does the handler's job and
+		 * writes its answer (in:); the next RUN applies it and moves
+		 * the guest past the instruction, or raises #GP(0) where
+		 * error is set.
+		 */
+		struct {
+			__u32 function, index;	/* EAX, ECX */
+			__u32 eax, ebx, ecx, edx;	/* in: the answer (0 on exit) */
+		} cpuid;
+		struct {
+			__u32 index;		/* ECX */
+			__u8  is_write;
+			__u8  error;		/* in: 1 raises #GP(0) */
+			__u16 pad;
+			__u64 data;		/* WRMSR: EDX:EAX; RDMSR: in */
+		} msr;
+		struct {
+			__u8  cr;		/* 0, 4 or 8 */
+			__u8  access;		/* MINIVMM_CR_* */
+			__u8  error;		/* in: 1 raises #GP(0) */
+			__u8  pad[5];
+			__u64 old;		/* the register now */
+			/*
+			 * WRITE: the GPR's value, in: what to load; READ:
+			 * in: what the GPR gets; CLTS, LMSW: in: the new
+			 * value (LMSW's source operand is in lmsw_source).
+			 */
+			__u64 value;
+			__u64 lmsw_source;
+		} cr;
+		struct {
+			__u8  vector;
+			__u8  type;		/* 3 hardware, 5 ICEBP, 6 INT3/INTO */
+			__u8  has_error;
+			__u8  reinject;		/* in: 1 delivers it to the guest */
+			__u32 error_code;
+			/* #PF: the linear address (CR2); #DB: the DR6 bits */
+			__u64 qualification;
+			__u32 instr_len;	/* for types 5 and 6 */
+			__u32 pad;
+		} exception;
 		__u8 padding[256];
 	};
 	/*

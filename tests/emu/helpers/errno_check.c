@@ -529,13 +529,11 @@ static void test_guest_debug(int vcpu_dev_fd, int vcpu)
 	d.reserved[0] = 1;
 	EXPECT_ERR("vcpu-set-guest-debug-reserved", EINVAL, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 	d.reserved[0] = 0;
-	/* Bochs 2.7 has the monitor trap flag only in its newest CPU models. */
-	if (ioctl(vcpu_dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) > 0)
-		EXPECT_RET("vcpu-set-guest-debug-singlestep", 0,
-			   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
-	else
-		EXPECT_ERR("vcpu-set-guest-debug-singlestep", EINVAL,
-			   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	/* The monitor trap flag, or RFLAGS.TF where the CPU lacks it. */
+	EXPECT_RET("vcpu-cap-single-step", 1,
+		   ioctl(vcpu_dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) > 0);
+	EXPECT_RET("vcpu-set-guest-debug-singlestep", 0,
+		   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 	d.flags = 0;
 	EXPECT_RET("vcpu-set-guest-debug-off", 0, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 }
@@ -631,6 +629,95 @@ static void test_run_page_mmap(int vcpu)
 	munmap(p, PAGE);
 }
 
+/* SET_EXIT_POLICY (VM fd): classes, io ranges, padding, reserved. */
+static void test_exit_policy(int vm)
+{
+	struct minivmm_exit_policy p = { .to_user = MINIVMM_POLICY_ALL };
+
+	EXPECT_ERR("vm-set-exit-policy-kernel-ptr", EFAULT,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, KERNEL_PTR));
+	EXPECT_RET("vm-set-exit-policy-all-user", 0, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.to_user = 1u << 4;
+	EXPECT_ERR("vm-set-exit-policy-unknown-class", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.to_user = 0;
+	p.nr_io_ignore = MINIVMM_POLICY_MAX_IO_IGNORE + 1;
+	EXPECT_ERR("vm-set-exit-policy-too-many-ranges", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.nr_io_ignore = 1;
+	p.io_ignore[0].port = 0x80;
+	EXPECT_ERR("vm-set-exit-policy-range-len-0", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.io_ignore[0].port = 0xffff;
+	p.io_ignore[0].len = 2;
+	EXPECT_ERR("vm-set-exit-policy-range-past-ffff", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.nr_io_ignore = 2;
+	p.io_ignore[0].port = 0x80;
+	p.io_ignore[0].len = 4;
+	p.io_ignore[1].port = 0x83;
+	p.io_ignore[1].len = 1;
+	EXPECT_ERR("vm-set-exit-policy-overlap", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.io_ignore[1].port = 0x84;
+	EXPECT_RET("vm-set-exit-policy-io-ranges", 0, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.io_ignore[1].pad = 1;
+	EXPECT_ERR("vm-set-exit-policy-pad", EINVAL, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.io_ignore[1].pad = 0;
+	p.io_ignore[5].port = 1;	/* past nr_io_ignore: must be zero */
+	EXPECT_ERR("vm-set-exit-policy-unused-range", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.io_ignore[5].port = 0;
+	p.reserved[3] = 1;
+	EXPECT_ERR("vm-set-exit-policy-reserved", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	memset(&p, 0, sizeof(p));
+	EXPECT_RET("vm-set-exit-policy-default", 0, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+}
+
+/* GET_CPUID and GET_MSRS/SET_MSRS (vCPU fd). */
+static void test_cpuid_msrs(int vcpu)
+{
+	struct {
+		struct minivmm_cpuid hdr;
+		struct minivmm_cpuid_entry e[2];
+	} c = { .hdr.nent = 2, .e = { { .function = 0 }, { .function = 1 } } };
+	struct {
+		struct minivmm_msrs hdr;
+		struct minivmm_msr_entry e[2];
+	} m = { .hdr.nmsrs = 2, .e = { { .index = 0xc0000102 }, { .index = 0x12345 } } };
+
+	EXPECT_ERR("vcpu-get-cpuid-kernel-ptr", EFAULT, ioctl(vcpu, MINIVMM_GET_CPUID, KERNEL_PTR));
+	EXPECT_RET("vcpu-get-cpuid", 1, ioctl(vcpu, MINIVMM_GET_CPUID, &c) == 0 &&
+		   c.e[0].eax >= 1 && (c.e[1].ecx >> 31));
+	c.hdr.nent = MINIVMM_MAX_CPUID_ENTRIES + 1;
+	EXPECT_ERR("vcpu-get-cpuid-too-many", E2BIG, ioctl(vcpu, MINIVMM_GET_CPUID, &c));
+	c.hdr.nent = 2;
+	c.e[1].flags = 2;
+	EXPECT_ERR("vcpu-get-cpuid-flags", EINVAL, ioctl(vcpu, MINIVMM_GET_CPUID, &c));
+	c.e[1].flags = 0;
+	c.hdr.pad = 1;
+	EXPECT_ERR("vcpu-get-cpuid-pad", EINVAL, ioctl(vcpu, MINIVMM_GET_CPUID, &c));
+
+	EXPECT_ERR("vcpu-get-msrs-kernel-ptr", EFAULT, ioctl(vcpu, MINIVMM_GET_MSRS, KERNEL_PTR));
+	/* The first is the guest's to read, the second raises #GP: 1 done. */
+	EXPECT_RET("vcpu-get-msrs-stops-at-gp", 1, ioctl(vcpu, MINIVMM_GET_MSRS, &m));
+	m.e[0].data = 0xffff888000001000ull;
+	m.hdr.nmsrs = 1;
+	EXPECT_RET("vcpu-set-msrs", 1, ioctl(vcpu, MINIVMM_SET_MSRS, &m));
+	m.e[0].data = 0;
+	EXPECT_RET("vcpu-get-msrs-read-back", 1, ioctl(vcpu, MINIVMM_GET_MSRS, &m) == 1 &&
+		   m.e[0].data == 0xffff888000001000ull);
+	m.hdr.nmsrs = MINIVMM_MAX_MSR_ENTRIES + 1;
+	EXPECT_ERR("vcpu-get-msrs-too-many", E2BIG, ioctl(vcpu, MINIVMM_GET_MSRS, &m));
+	m.hdr.nmsrs = 1;
+	m.e[0].reserved = 1;
+	EXPECT_ERR("vcpu-set-msrs-reserved", EINVAL, ioctl(vcpu, MINIVMM_SET_MSRS, &m));
+	m.e[0].reserved = 0;
+	m.hdr.pad = 1;
+	EXPECT_ERR("vcpu-get-msrs-pad", EINVAL, ioctl(vcpu, MINIVMM_GET_MSRS, &m));
+}
+
 static void test_vcpu_fd(int dev)
 {
 	int vm = new_vm(dev), vcpu = new_vcpu(vm, 0);
@@ -642,6 +729,8 @@ static void test_vcpu_fd(int dev)
 	test_trace(vcpu);
 	test_guest_debug(dev, vcpu);
 	test_set_cpuid(vcpu);
+	test_cpuid_msrs(vcpu);
+	test_exit_policy(vm);
 	test_run_page_mmap(vcpu);
 	close(vcpu);
 	close(vm);
