@@ -11,6 +11,7 @@
 #include "bzimage.h"
 #include "cli.h"
 #include "console.h"
+#include "compare_policy.h"
 #include "cpuid_linux.h"
 #include "dev.h"
 #include "devices.h"
@@ -39,6 +40,7 @@ struct vm {
 	struct minivmm_sregs sregs;	/* --kernel: the entry state */
 	struct minivmm_regs regs;
 	struct exit_trace xt;		/* --trace, --stats */
+	struct cpuid_table cpuid;	/* --cpuid, --exit cpuid=user */
 	FILE *trace_out, *stats_out;
 };
 
@@ -198,6 +200,38 @@ static void run_setup_devices(struct vm *vm, const struct run_opts *opts)
 	}
 }
 
+/*
+ * --exit, --cpuid: minivmm's own CPUID table (the module's answers, the
+ * --cpuid entries on top) given to the module, so the kernel's handler
+ * and minivmm's agree; then the policy.
+ */
+static void run_setup_policy(struct vm *vm, const struct run_opts *opts)
+{
+	const struct exit_policy *p = &opts->policy;
+	unsigned int i;
+	int ret;
+
+	if (!p->to_user && !p->io_kernel && !opts->nr_cpuid)
+		return;
+	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_EXIT_POLICY) <= 0)
+		die(VMM_EXIT_UNSUPPORTED,
+		    "--exit and --cpuid need MINIVMM_CAP_EXIT_POLICY (module too old?)");
+	if ((p->to_user & MINIVMM_POLICY_CPUID) || opts->nr_cpuid) {
+		ret = cpuid_table_from_module(&vm->cpuid, &vm->vcpu);
+		if (ret)
+			die(VMM_EXIT_IOCTL, "MINIVMM_GET_CPUID failed: %s", strerror(-ret));
+		for (i = 0; i < opts->nr_cpuid; i++)
+			if (cpuid_table_set(&vm->cpuid, &opts->cpuid[i]))
+				die(VMM_EXIT_USAGE, "--cpuid: the table is full (%d entries)",
+				    MINIVMM_MAX_CPUID_ENTRIES);
+		dev_ioctl(vm->vcpu.fd, MINIVMM_SET_CPUID, &vm->cpuid);
+		vm->vcpu.cpuid = &vm->cpuid;
+	}
+	ret = exit_policy_apply(p, &vm->vcpu, vm->vm_fd);
+	if (ret)
+		die(VMM_EXIT_IOCTL, "MINIVMM_SET_EXIT_POLICY failed: %s", strerror(-ret));
+}
+
 static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
 {
 	fprintf(stderr, VMM_PROG ": trace: %s: %s, %u segment%s %#llx-%#llx, entry %#llx, %llu KiB of memory\n",
@@ -227,6 +261,10 @@ static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 	if (ret < 0) {
 		fprintf(stderr, VMM_PROG ": stats: MINIVMM_GET_VCPU_STATS failed: %s\n",
 			strerror(-ret));
+		return;
+	}
+	if (opts->compare_fd >= 0) {
+		compare_policy_write(opts->compare_fd, vm->vcpu.xt, &st);
 		return;
 	}
 	if (opts->stats_json) {
@@ -284,7 +322,7 @@ static void run_start_stepping(struct vm *vm, const struct run_opts *opts)
 
 	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) <= 0)
 		die(VMM_EXIT_UNSUPPORTED,
-		    "--step needs MINIVMM_CAP_SINGLE_STEP (the VMX monitor trap flag): the module or the CPU lacks it");
+		    "--step needs MINIVMM_CAP_SINGLE_STEP: this module is too old");
 	ret = step__set(&vm->vcpu, 1);
 	if (ret)
 		die(VMM_EXIT_IOCTL, "MINIVMM_SET_GUEST_DEBUG failed: %s", strerror(-ret));
@@ -316,20 +354,15 @@ static void run_destroy_vm(struct vm *vm)
 	guest_mem_free(&vm->mem);
 }
 
-int cmd_run(const struct cli_opts *cli, int argc, char **argv)
+/* One run of the guest as @opts say: its exit status. */
+int run_guest(const struct cli_opts *cli, const struct run_opts *o)
 {
-	struct run_opts opts;
-	struct vm vm = { .vm_fd = -1 };
+	struct run_opts opts = *o;
+	static struct vm vm;
 	int ret;
 
-	ret = run_parse_args(argc, argv, &opts, stderr);
-	if (ret)
-		return ret;
-	if (opts.help) {
-		run_print_usage(stdout);
-		return VMM_EXIT_OK;
-	}
-
+	memset(&vm, 0, sizeof(vm));
+	vm.vm_fd = -1;
 	vm.dev_fd = dev_open(cli->device);
 	privs_become_user(opts.user);
 	privs_drop_all();
@@ -340,6 +373,7 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	run_check_module(vm.dev_fd, cli->device, &vm.info);
 	run_create_vm(&vm);
 	run_setup_devices(&vm, &opts);
+	run_setup_policy(&vm, &opts);
 
 	/* The text lines around the trace; JSON lines stay JSON only. */
 	vm.vcpu.trace = opts.trace && !opts.trace_json;
@@ -358,7 +392,7 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	ret = vcpu_run(&vm.vcpu);
 	if (vm.vcpu.xt) {
 		exit_trace_drain(vm.vcpu.xt, &vm.vcpu);
-		exit_trace_flush(vm.vcpu.xt);
+		exit_trace_finish(vm.vcpu.xt);
 	}
 	if (vm.vcpu.trace)
 		run_trace_end(&vm);
@@ -371,4 +405,21 @@ int cmd_run(const struct cli_opts *cli, int argc, char **argv)
 	run_destroy_vm(&vm);
 	close(vm.dev_fd);
 	return ret;
+}
+
+int cmd_run(const struct cli_opts *cli, int argc, char **argv)
+{
+	struct run_opts opts;
+	int ret;
+
+	ret = run_parse_args(argc, argv, &opts, stderr);
+	if (ret)
+		return ret;
+	if (opts.help) {
+		run_print_usage(stdout);
+		return VMM_EXIT_OK;
+	}
+	if (opts.compare)
+		return compare_policy_run(cli, &opts);
+	return run_guest(cli, &opts);
 }

@@ -127,24 +127,31 @@ static int cmp_ull(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-struct cost_summary {
-	unsigned long long min, median, p99, max;
-};
-
-/* Order statistics of @c (sorted in place): nearest rank. */
-static void cost_summary(struct exit_cost *c, struct cost_summary *s)
+void exit_trace_finish(struct exit_trace *t)
 {
-	qsort(c->cycles, c->n, sizeof(*c->cycles), cmp_ull);
+	unsigned int i;
+
+	exit_trace_flush(t);
+	for (i = 0; i < MINIVMM_STATS_REASONS; i++)
+		qsort(t->cost[i].cycles, t->cost[i].n, sizeof(*t->cost[i].cycles),
+		      cmp_ull);
+}
+
+/* Order statistics of @c, sorted by exit_trace_finish(): nearest rank. */
+bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s)
+{
+	if (!c->n)
+		return false;
 	s->min = c->cycles[0];
 	s->max = c->cycles[c->n - 1];
 	s->median = c->cycles[(c->n - 1) / 2];
 	s->p99 = c->cycles[(c->n * 99 + 99) / 100 - 1];
+	return true;
 }
 
 void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			    const struct minivmm_vcpu_stats *st)
 {
-	struct exit_trace *mt = (struct exit_trace *)t;	/* sorts samples */
 	struct cost_summary s;
 	const char *name;
 	unsigned int i;
@@ -153,7 +160,7 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 		"nr", "exit reason", "count", "kernel", "user", "min", "median",
 		"p99", "max");
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
-		struct exit_cost *c = &mt->cost[i];
+		const struct exit_cost *c = &t->cost[i];
 
 		if (!st->by_reason[i] && !c->kernel && !c->user)
 			continue;
@@ -161,8 +168,7 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 		fprintf(f, VMM_PROG ": stats: %-4u %-30s %10llu %9llu %9llu", i,
 			name ? name : "?", (unsigned long long)st->by_reason[i],
 			c->kernel, c->user);
-		if (c->n) {
-			cost_summary(c, &s);
+		if (exit_cost_summary(c, &s)) {
 			fprintf(f, " %9llu %9llu %9llu %9llu\n", s.min, s.median,
 				s.p99, s.max);
 		} else {
@@ -176,7 +182,6 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 void exit_stats_print_json(FILE *f, const struct exit_trace *t,
 			   const struct minivmm_vcpu_stats *st)
 {
-	struct exit_trace *mt = (struct exit_trace *)t;
 	struct json_writer w;
 	struct cost_summary s;
 	const char *name;
@@ -195,7 +200,7 @@ void exit_stats_print_json(FILE *f, const struct exit_trace *t,
 	}
 	json_array_begin(&w, "reasons");
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
-		struct exit_cost *c = mt ? &mt->cost[i] : NULL;
+		const struct exit_cost *c = t ? &t->cost[i] : NULL;
 
 		if (!st->by_reason[i] && !(c && (c->kernel || c->user)))
 			continue;
@@ -208,8 +213,7 @@ void exit_stats_print_json(FILE *f, const struct exit_trace *t,
 			json_u64(&w, "kernel", c->kernel);
 			json_u64(&w, "user", c->user);
 		}
-		if (c && c->n) {
-			cost_summary(c, &s);
+		if (c && exit_cost_summary(c, &s)) {
 			json_object_begin(&w, "cycles");
 			json_u64(&w, "min", s.min);
 			json_u64(&w, "median", s.median);

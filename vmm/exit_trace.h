@@ -45,11 +45,20 @@ int exit_trace_drain(struct exit_trace *t, struct vcpu *v);
 /* Feed records as the module gave them (exit_trace_drain(), tests). */
 void exit_trace_feed(struct exit_trace *t, const struct minivmm_trace_record *r,
 		     unsigned int n, unsigned long long lost);
-/* The run is over: the last record, whose cost nobody will tell. */
+/* The ring was cut short: the pending record, whose cost nobody will tell. */
 void exit_trace_flush(struct exit_trace *t);
+/* The run is over: flush, and sort the costs for the summaries below. */
+void exit_trace_finish(struct exit_trace *t);
+
+struct cost_summary {
+	unsigned long long min, median, p99, max;
+};
+
+/* @c's order statistics once finished: false if it has no samples. */
+bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s);
 void exit_trace_free(struct exit_trace *t);
 
-/* The cost table, per reason with exits (@st: the module's exact counts). */
+/* After exit_trace_finish(): the cost table, per reason with exits (@st: the module's exact counts). */
 void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			    const struct minivmm_vcpu_stats *st);
 /* --stats=json: counts and costs as one JSON object (@t may be NULL). */

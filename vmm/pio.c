@@ -20,6 +20,35 @@ int pio__register(__u16 port, __u32 len, pio_fn fn, void *opaque)
 	return range_table__add(&pio_ranges, port, len, (range_fn)fn, opaque);
 }
 
+static void pio_ignore_io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
+			  bool is_write, void *opaque)
+{
+	(void)v, (void)port, (void)opaque;
+	if (!is_write)
+		memset(data, 0xff, size);
+}
+
+int pio__register_ignore(__u16 port, __u32 len)
+{
+	return pio__register(port, len, pio_ignore_io, NULL);
+}
+
+__u32 pio__ignored_ranges(struct minivmm_io_range *out, __u32 max)
+{
+	unsigned int i;
+	__u32 n = 0;
+
+	for (i = 0; i < pio_ranges.nr && n < max; i++) {
+		if (pio_ranges.ranges[i].fn != (range_fn)pio_ignore_io)
+			continue;
+		out[n].port = pio_ranges.ranges[i].start;
+		out[n].len = pio_ranges.ranges[i].len;
+		out[n].pad = 0;
+		n++;
+	}
+	return n;
+}
+
 int pio__unregister(__u16 port)
 {
 	return range_table__remove(&pio_ranges, port);

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "uapi/minivmm.h"
+
 struct vcpu;
 
 #define PIO_NR_PORTS	0x10000
@@ -28,6 +30,14 @@ typedef void (*pio_fn)(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
 
 /* 0, -EINVAL (empty range or past port 0xffff) or -EEXIST (overlap). */
 int pio__register(__u16 port, __u32 len, pio_fn fn, void *opaque);
+/*
+ * A range with nothing behind it that still should not be reported
+ * (port 0x80's POST codes): writes dropped, reads all ones. The module
+ * can answer these itself (--exit io=kernel: pio__ignored_ranges()).
+ */
+int pio__register_ignore(__u16 port, __u32 len);
+/* Up to @max ranges registered with pio__register_ignore(): how many. */
+__u32 pio__ignored_ranges(struct minivmm_io_range *out, __u32 max);
 /* Remove the range starting at @port: 0 or -ENOENT. */
 int pio__unregister(__u16 port);
 /* Forget every registration and every unhandled port (for tests). */

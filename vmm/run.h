@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "cpuid_table.h"
+#include "exit_policy.h"
+
+#define RUN_MAX_CPUID_OVERRIDES	16
+
 struct run_opts {
 	bool help;
 	bool trace;
@@ -30,6 +35,12 @@ struct run_opts {
 	bool mem_set;		/* --mem given (kernels default to more) */
 	const char *initrd;	/* --initrd, or NULL */
 	const char *append;	/* --append, or NULL */
+	struct exit_policy policy;	/* --exit */
+	struct cpuid_override cpuid[RUN_MAX_CPUID_OVERRIDES];	/* --cpuid */
+	unsigned int nr_cpuid;
+	bool compare;		/* --compare-policy: run twice */
+	struct exit_policy compare_policy;	/* the second run's */
+	int compare_fd;		/* a child of --compare-policy: rows go here, else -1 */
 };
 
 /* Guest memory for --kernel without --mem: the kernel unpacks at 16 MiB. */

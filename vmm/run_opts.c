@@ -37,6 +37,9 @@ const struct option run_long_opts[] = {
 	{ "kernel",	required_argument,	NULL, 'k' },
 	{ "initrd",	required_argument,	NULL, 'i' },
 	{ "append",	required_argument,	NULL, 'a' },
+	{ "exit",	required_argument,	NULL, 'x' },
+	{ "cpuid",	required_argument,	NULL, 'c' },
+	{ "compare-policy", required_argument,	NULL, 'C' },
 	{ NULL,		0,			NULL, 0 },
 };
 
@@ -88,6 +91,21 @@ void run_print_usage(FILE *f)
 		"                        number, RIP, code size and the bytes at RIP (no\n"
 		"                        disassembler: objdump can read them) on stderr;\n"
 		"                        N: only the first N instructions, then run on\n"
+		"      --exit CLASS=WHERE  handle exits of CLASS in the kernel or in user(space)\n"
+		"                        (repeatable; classes below): a class moved to\n"
+		"                        userspace is handled by minivmm doing the module's\n"
+		"                        job; --trace and --stats show where each exit went\n"
+		"      --compare-policy CLASS[,CLASS...]\n"
+		"                        run the guest twice, as given and with each CLASS\n"
+		"                        moved (cpuid, msr, cr, exception to user; io to\n"
+		"                        kernel; or CLASS=WHERE), then print both cost\n"
+		"                        tables side by side and whether the guest's output\n"
+		"                        and exit status were the same; exits with the\n"
+		"                        second run's status (1 if they differ)\n"
+		"      --cpuid LEAF[.SUB]=EAX:EBX:ECX:EDX\n"
+		"                        what CPUID answers for LEAF (SUB: that subleaf\n"
+		"                        only), in the module and in --exit cpuid=user's\n"
+		"                        handler alike (repeatable, up to 16)\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -110,6 +128,10 @@ void run_print_usage(FILE *f)
 		"    ET_EXEC or truncated; Linux bzImages and Multiboot(2) kernels (not\n"
 		"    supported yet; an x86-64 ET_EXEC with a Multiboot header is an ELF64\n"
 		"    image like any other and runs); FIFOs, devices and directories.\n"
+		"\n"
+		"Exit classes (--exit, --compare-policy):\n");
+	exit_policy_print_help(f);
+	fprintf(f,
 		"\n"
 		"Devices:\n");
 	devices__print_help(f);
@@ -284,6 +306,39 @@ static int run_parse_ring(const char *s, unsigned int *out, FILE *err)
 	return 0;
 }
 
+/*
+ * --compare-policy: CLASS moves to where it is not by default (io to
+ * the kernel, the rest to userspace), CLASS=WHERE where it says.
+ */
+static int run_parse_compare(const char *arg, struct run_opts *opts, FILE *err)
+{
+	char buf[256], item[64], *tok, *save = NULL;
+	int ret;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		fprintf(err, VMM_PROG ": run: --compare-policy: too long\n");
+		return VMM_EXIT_USAGE;
+	}
+	strcpy(buf, arg);
+	opts->compare_policy = opts->policy;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strchr(tok, '='))
+			snprintf(item, sizeof(item), "%s", tok);
+		else
+			snprintf(item, sizeof(item), "%s=%s", tok,
+				 strcmp(tok, "io") ? "user" : "kernel");
+		ret = exit_policy_parse(&opts->compare_policy, item, err);
+		if (ret)
+			return ret;
+	}
+	if (opts->compare_policy.to_user == opts->policy.to_user &&
+	    opts->compare_policy.io_kernel == opts->policy.io_kernel) {
+		fprintf(err, VMM_PROG ": run: --compare-policy %s: the same policy twice\n", arg);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 {
 	struct options o = {
@@ -293,12 +348,14 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		.longopts = run_long_opts,
 		.help_cmd = "run ",
 	};
+	const char *compare_arg = NULL;
 	int c, ret = 0;
 
 	*opts = (struct run_opts) {
 		.trace_ring = EXIT_TRACE_RING_DEFAULT,
 		.mem_size = GUEST_MEM_DEFAULT,
 		.load_addr = BOOT_FLAT_LOAD_ADDR,
+		.compare_fd = -1,
 	};
 	options_begin(&o);
 	while ((c = options_next(&o, err)) != -1) {
@@ -354,6 +411,21 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		case 'u':
 			opts->user = optarg;
 			break;
+		case 'x':
+			ret = exit_policy_parse(&opts->policy, optarg, err);
+			break;
+		case 'c':
+			if (opts->nr_cpuid == RUN_MAX_CPUID_OVERRIDES) {
+				fprintf(err, VMM_PROG ": run: more than %d --cpuid options\n",
+					RUN_MAX_CPUID_OVERRIDES);
+				return VMM_EXIT_USAGE;
+			}
+			ret = cpuid_override_parse(optarg, &opts->cpuid[opts->nr_cpuid++], err);
+			break;
+		case 'C':
+			opts->compare = true;
+			compare_arg = optarg;
+			break;
 		default:
 			return VMM_EXIT_USAGE;
 		}
@@ -367,6 +439,12 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 	if (opts->kernel && (opts->flat || opts->load_addr_set)) {
 		fprintf(err, VMM_PROG ": run: --flat and --load-addr are for flat images, not --kernel\n");
 		return VMM_EXIT_USAGE;
+	}
+	/* After every --exit: the second run starts from the first's policy. */
+	if (compare_arg) {
+		ret = run_parse_compare(compare_arg, opts, err);
+		if (ret)
+			return ret;
 	}
 	if (opts->kernel && !opts->mem_set)
 		opts->mem_size = RUN_KERNEL_MEM_DEFAULT;

@@ -11,6 +11,7 @@
 #include "devices.h"
 #include "die.h"
 #include "errors.h"
+#include "exit_policy.h"
 #include "exit_stats.h"
 #include "exit_status.h"
 #include "exit_trace.h"
@@ -457,6 +458,10 @@ static const struct vcpu_exit vcpu_exits[] = {
 	[MINIVMM_EXIT_IRQ_WINDOW_OPEN]	= { "IRQ_WINDOW_OPEN", handle_irq_window },
 	[MINIVMM_EXIT_TIMER]		= { "TIMER", handle_timer },
 	[MINIVMM_EXIT_DEBUG]		= { "DEBUG", handle_debug },
+	[MINIVMM_EXIT_CPUID]		= { "CPUID", exit_policy_cpuid },
+	[MINIVMM_EXIT_MSR]		= { "MSR", exit_policy_msr },
+	[MINIVMM_EXIT_CR]		= { "CR", exit_policy_cr },
+	[MINIVMM_EXIT_EXCEPTION]	= { "EXCEPTION", exit_policy_exception },
 };
 
 #define VCPU_NR_EXITS	(sizeof(vcpu_exits) / sizeof(vcpu_exits[0]))

@@ -14,6 +14,7 @@
 
 #include "uapi/minivmm.h"
 
+struct cpuid_table;
 struct exit_trace;
 struct guest_mem;
 
@@ -43,6 +44,8 @@ struct vcpu {
 	const struct guest_mem *mem;
 	unsigned long long steps, step_limit;
 	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
+	/* The table given to MINIVMM_SET_CPUID, for --exit cpuid=user; or NULL. */
+	const struct cpuid_table *cpuid;
 };
 
 enum vcpu_action {

@@ -126,7 +126,7 @@ Test(exit_trace, costs_follow_the_next_record)
 	cr_assert_eq(t.cost[10].n, 2);
 	feed_seq(&t, 4, 2, 10, 0);	/* 3 costs 300, 4 costs 400; 5 waits */
 	cr_assert_eq(t.cost[10].n, 4);
-	exit_trace_flush(&t);		/* 5: no cost, still counted */
+	exit_trace_finish(&t);		/* 5: no cost, still counted */
 	cr_assert_eq(t.cost[10].n, 4);
 	cr_assert_eq(t.cost[10].kernel + t.cost[10].user, 5);
 	cr_assert_eq(t.cost[10].user, 2);
@@ -150,7 +150,7 @@ Test(exit_trace, loss_is_reported_and_breaks_the_cost_chain)
 	t.out = membuf_open(&m);
 	feed_seq(&t, 1, 2, 10, 5);	/* 1 costs 100; 2 has no successor: lost */
 	feed_seq(&t, 8, 2, 10, 0);	/* 8's prev_cycles belong to a lost exit */
-	exit_trace_flush(&t);
+	exit_trace_finish(&t);
 	s = membuf_str(&m);
 	cr_assert_eq(t.lost, 5);
 	cr_assert_not_null(strstr(s, "minivmm: trace: 1 vcpu0 [CPUID] CPUID leaf=0 sub=0 rip=0 kernel 100\n"
@@ -172,7 +172,7 @@ Test(exit_trace, stats_json)
 	char *s;
 
 	feed_seq(&t, 1, 3, 30, 0);
-	exit_trace_flush(&t);
+	exit_trace_finish(&t);
 	st.by_reason[30] = 3;
 	st.exceptions[17] = 2;
 	exit_stats_print_json(membuf_open(&m), &t, &st);

@@ -327,9 +327,9 @@ Test(vcpu, every_reason_has_a_name)
 {
 	__u32 r;
 
-	for (r = 0; r <= MINIVMM_EXIT_DEBUG; r++)
+	for (r = 0; r <= MINIVMM_EXIT_EXCEPTION; r++)
 		cr_assert_not_null(vcpu_exit_reason_name(r), "%u", r);
-	cr_assert_null(vcpu_exit_reason_name(MINIVMM_EXIT_DEBUG + 1));
+	cr_assert_null(vcpu_exit_reason_name(MINIVMM_EXIT_EXCEPTION + 1));
 	cr_assert_str_eq(vmx_exit_reason_name(48), "EPT violation");
 	cr_assert_null(vmx_exit_reason_name(35));
 	cr_assert_null(vmx_exit_reason_name(1000));
