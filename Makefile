@@ -16,7 +16,7 @@ KDIR     ?= $(firstword $(wildcard $(KDIR_RUNNING) $(KDIR61)))
 
 BUILD    := $(CURDIR)/build
 
-.PHONY: all module minivmm guests clean deps test unit kbuild-check demo help
+.PHONY: all module minivmm guests clean deps test unit kbuild-check demo help exit-docs
 
 all: module minivmm guests
 
@@ -51,6 +51,10 @@ endif
 
 deps:
 	tools/deps.sh
+
+# docs/exits/: the trace excerpts from tests/emu/expected/ (suite exits).
+exit-docs:
+	tools/exit-docs.sh
 
 kbuild-check:
 	tools/kbuild-check.sh $(KDIR61) $(or $(KDIR612),/usr/src/linux-headers-6.12-not-installed)

@@ -9,7 +9,7 @@
 #   4b. install      make install/uninstall into a DESTDIR, the man page,
 #                    bash completion, dkms add/build/install in temporary
 #                    trees for every installed kernel (tools/check-install.sh)
-#   5. emulator      Bochs (VT-x): suites vmx, vm and run (1 CPU), smp (2
+#   5. emulator      Bochs (VT-x): suites vmx, vm, run and exits (1 CPU), smp (2
 #                    CPUs, another CPU model) and linux (Debian's kernel as a
 #                    guest); QEMU TCG (no VT-x): suite novmx;
 #                    after suite vm, tools/check-errno-table.sh: every row of
@@ -92,6 +92,11 @@ part errno-table tools/check-errno-table.sh docs/uapi.md "$logs/emu-bochs-vm.log
 count_lines "$logs/errno-table.log"
 part emu-bochs-run make -s emu EMU=bochs SUITE=run CPUS=1 CPU_MODEL=corei7_haswell_4770
 count_lines "$logs/emu-bochs-run.log"
+# One guest per exit class under every exit policy, --compare-policy, --step.
+part emu-bochs-exits make -s emu EMU=bochs SUITE=exits CPUS=1 CPU_MODEL=corei7_haswell_4770
+count_lines "$logs/emu-bochs-exits.log"
+part exit-docs tools/exit-docs.sh --check
+count_lines "$logs/exit-docs.log"
 part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult
 count_lines "$logs/emu-bochs-smp.log"
 # Debian's stock kernel booted under minivmm: four boots, 5-6 minutes.

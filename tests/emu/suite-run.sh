@@ -96,13 +96,6 @@ grep -q '^minivmm: trace: vcpu0: [0-9]* exits lost (the module.s trace ring was 
 	[ "$(grep -c '^minivmm: trace: [0-9]* vcpu0 \[' /tmp/err)" -le 1000 ] &&
 	t_pass run-trace-loss-reported || t_fail run-trace-loss-reported "$(grep -c trace /tmp/err) trace lines; $(grep lost /tmp/err)"
 t_show "acloop --trace-ring 64: $(grep lost /tmp/err)"
-# Bochs 2.7's Haswell has no monitor trap flag ("not implemented yet" in
-# its CPU model; its Ice Lake and Tiger Lake models, which have it, do
-# not boot the stock kernel): --step is refused with one line and status 9.
-minivmm run --step /guests/exit7.bin >/tmp/out 2>/tmp/err
-rc=$?
-[ $rc = 9 ] && grep -q '^minivmm: --step needs MINIVMM_CAP_SINGLE_STEP' /tmp/err &&
-	t_pass run-step-refused-without-mtf || t_fail run-step-refused-without-mtf "rc=$rc: $(cat /tmp/err)"
 minivmm run --stats --timeout 2 /guests/acloop.bin >/dev/null 2>/tmp/err
 grep -q '^minivmm: stats: *[0-9]* *exception #AC (alignment check)$' /tmp/err &&
 	t_pass run-stats-exceptions || t_fail run-stats-exceptions "stderr: $(grep stats /tmp/err)"

@@ -75,6 +75,10 @@ chmod 1777 "$root/tmp"
 busybox_root "$root" || die "cannot set up busybox"
 
 install -m 755 "$top/tests/emu/init" "$root/init"
+mkdir -p "$root/tests/expected"
+for f in "$top"/tests/emu/expected/*.txt; do
+	[ -e "$f" ] && install -m 644 "$f" "$root/tests/expected/"
+done
 for f in "$top"/tests/emu/*.sh; do
 	install -m 755 "$f" "$root/tests/"
 done
