@@ -189,10 +189,14 @@ static void cpuid_from_table(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *
 /* CPUID as the guest executes it (the exit handler's answer, SDM 26.1.2). */
 void cpuid_guest(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r)
 {
-	if (vcpu->cpuid)
+	if (vcpu->cpuid) {
 		cpuid_from_table(vcpu, leaf, sub, r);
-	else
+		/* The size of the XSAVE area follows XCR0, as on the CPU. */
+		if (leaf == 0xd && sub == 0 && r[0] && vcpu_fpu_xsave_enabled())
+			r[1] = vcpu_fpu_xsave_size(vcpu->xcr0);
+	} else {
 		cpuid_default(vcpu, leaf, sub, r);
+	}
 	/* OSXSAVE mirrors CR4.OSXSAVE, wherever XSAVE is offered. */
 	if (leaf == 1 && (r[2] & LEAF1_ECX_XSAVE)) {
 		r[2] &= ~LEAF1_ECX_OSXSAVE;

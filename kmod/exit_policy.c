@@ -139,6 +139,8 @@ int exit_policy_forward_cpuid(struct minivmm_vcpu *vcpu)
 	run->cpuid.function = vcpu->regs[VCPU_RAX];
 	run->cpuid.index = vcpu->regs[VCPU_RCX];
 	run->cpuid.eax = run->cpuid.ebx = run->cpuid.ecx = run->cpuid.edx = 0;
+	run->cpuid.cr4 = vmx_get_cr4();
+	run->cpuid.xcr0 = vcpu->xcr0;
 	vcpu->pending_policy = MINIVMM_EXIT_CPUID;
 	return 0;
 }

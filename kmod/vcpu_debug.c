@@ -29,9 +29,16 @@ long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
 
 	if (copy_from_user(&d, argp, sizeof(d)))
 		return -EFAULT;
-	if ((d.flags & ~MINIVMM_GUEST_DEBUG_SINGLESTEP) || d.pad ||
-	    d.reserved[0] || d.reserved[1])
+	if ((d.flags & ~(MINIVMM_GUEST_DEBUG_SINGLESTEP | MINIVMM_GUEST_DEBUG_BREAKPOINT)) ||
+	    d.pad || d.reserved[0])
 		return -EINVAL;
+	/* DR0 takes only canonical addresses (WRMSR-like #GP otherwise). */
+	if ((d.flags & MINIVMM_GUEST_DEBUG_BREAKPOINT) &&
+	    (u64)((s64)(d.breakpoint << 16) >> 16) != d.breakpoint)
+		return -EINVAL;
+	vcpu->bp_on = d.flags & MINIVMM_GUEST_DEBUG_BREAKPOINT;
+	vcpu->bp_addr = vcpu->bp_on ? d.breakpoint : 0;
+	vcpu->dr7_dirty = true;
 	/* The control or TF itself is written before the next entry. */
 	vcpu->singlestep = d.flags & MINIVMM_GUEST_DEBUG_SINGLESTEP;
 	vcpu->step_tf = vcpu->singlestep && !vmx_mtf_supported();
@@ -65,11 +72,30 @@ static void vcpu_step_sync_tf(struct minivmm_vcpu *vcpu)
 			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | VCPU_DR6_BS);
 }
 
-/* The #DB of the module's TF (handle_exception_nmi()): one step done. */
-int vcpu_step_trap(struct minivmm_vcpu *vcpu)
+/*
+ * Report a step or a breakpoint hit as MINIVMM_EXIT_DEBUG. A step that
+ * lands on the breakpoint is that hit too, so resuming does not stop
+ * there again. The breakpoint is a fault: RF lets the instruction run
+ * on resume (SDM Vol. 3B 18.3.1.1).
+ */
+void vcpu_debug_report(struct minivmm_vcpu *vcpu, u64 dr6)
 {
+	u64 rip = vmcs_read(GUEST_RIP);
+
+	dr6 &= VCPU_DR6_BS | BIT(0);
+	if (vcpu->bp_on && vmcs_read(GUEST_CS_BASE) + rip == vcpu->bp_addr)
+		dr6 |= BIT(0);
+	if (dr6 & BIT(0))
+		vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) | X86_EFLAGS_RF);
 	vcpu->run->exit_reason = MINIVMM_EXIT_DEBUG;
-	vcpu->run->debug.rip = vmcs_read(GUEST_RIP);
+	vcpu->run->debug.rip = rip;
+	vcpu->run->debug.dr6 = dr6;
+}
+
+/* A #DB of the module's own (handle_exception_nmi()): its TF's step or the breakpoint. */
+int vcpu_debug_trap(struct minivmm_vcpu *vcpu, u64 dr6)
+{
+	vcpu_debug_report(vcpu, dr6);
 	return 0;
 }
 
@@ -82,10 +108,13 @@ bool vcpu_step_before_entry(struct minivmm_vcpu *vcpu)
 	vmx_update_proc_ctls(vcpu);
 	if (vcpu->step_tf || vcpu->tf_set)
 		vcpu_step_sync_tf(vcpu);
+	if (vcpu->dr7_dirty) {
+		vmcs_write(GUEST_DR7, vcpu_dr7_effective(vcpu));
+		vcpu->dr7_dirty = false;
+	}
 	if (!vcpu->step_pending)
 		return false;
 	vcpu->step_pending = false;
-	vcpu->run->exit_reason = MINIVMM_EXIT_DEBUG;
-	vcpu->run->debug.rip = vmcs_read(GUEST_RIP);
+	vcpu_debug_report(vcpu, VCPU_DR6_BS);
 	return true;
 }

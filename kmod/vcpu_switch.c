@@ -114,12 +114,12 @@ int vcpu_enter_exit(struct minivmm_vcpu *vcpu)
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
 
 	/* DR7 comes from the VMCS; DR0-3 only matter when it enables them. */
-	guest_drs = vcpu->dr7 & VCPU_DR7_ENABLES;
+	guest_drs = vcpu_dr7_effective(vcpu) & VCPU_DR7_ENABLES;
 	if (guest_drs) {
 		/* Host breakpoints must not fire on the guest's addresses. */
 		if (hw_breakpoint_active())
 			set_debugreg(0, 7);
-		set_debugreg(vcpu->dr[0], 0);
+		set_debugreg(vcpu->bp_on ? vcpu->bp_addr : vcpu->dr[0], 0);
 		set_debugreg(vcpu->dr[1], 1);
 		set_debugreg(vcpu->dr[2], 2);
 		set_debugreg(vcpu->dr[3], 3);

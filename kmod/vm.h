@@ -148,6 +148,9 @@ struct minivmm_vcpu {
 	 * tf_set says TF is in GUEST_RFLAGS because we put it there.
 	 */
 	bool step_tf, tf_set;
+	/* MINIVMM_GUEST_DEBUG_BREAKPOINT: the module's DR0 while on. */
+	bool bp_on, dr7_dirty;
+	u64 bp_addr;
 	u32 proc_ctls;			/* CPU_BASED_VM_EXEC_CONTROL as written */
 	u32 preempt_value;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool triple_fault;		/* set by vmx_inject_exception() */
@@ -159,6 +162,15 @@ struct minivmm_vcpu {
 	u32 policy_gen;
 	u32 pending_policy;		/* MINIVMM_EXIT_* of a forwarded exit, 0: none */
 };
+
+/*
+ * DR7 as the CPU gets it: the guest's, or with userspace's breakpoint on
+ * only that one (L0, execute, in DR0: vcpu_switch.c loads it).
+ */
+static inline u64 vcpu_dr7_effective(const struct minivmm_vcpu *vcpu)
+{
+	return vcpu->bp_on ? VCPU_DR7_INIT | BIT(0) : vcpu->dr7;
+}
 
 /* A guest GPR by enum vcpu_reg: RSP lives in the VMCS, the rest in regs[]. */
 static inline u64 vcpu_gpr_get(struct minivmm_vcpu *vcpu, int reg)
@@ -286,7 +298,8 @@ bool vmx_mtf_supported(void);
 long vcpu_set_guest_debug(struct minivmm_vcpu *vcpu,
 			  struct minivmm_guest_debug __user *argp);
 bool vcpu_step_before_entry(struct minivmm_vcpu *vcpu);
-int vcpu_step_trap(struct minivmm_vcpu *vcpu);
+int vcpu_debug_trap(struct minivmm_vcpu *vcpu, u64 dr6);
+void vcpu_debug_report(struct minivmm_vcpu *vcpu, u64 dr6);
 
 /* vmx_exit.c: 1 = resume the guest, 0 = return to userspace */
 int vmx_handle_exit(struct minivmm_vcpu *vcpu);

@@ -113,7 +113,7 @@ static void vmx_deliver_db(struct minivmm_vcpu *vcpu, u64 dr6_bits)
 	vcpu->dr6 = (vcpu->dr6 & ~0xfull) | (dr6_bits & VCPU_DR6_GUEST_BITS);
 	if (vcpu->dr7 & VCPU_DR7_GD) {
 		vcpu->dr7 &= ~VCPU_DR7_GD;
-		vmcs_write(GUEST_DR7, vcpu->dr7);
+		vmcs_write(GUEST_DR7, vcpu_dr7_effective(vcpu));
 	}
 }
 
@@ -212,11 +212,11 @@ static int handle_exception_nmi(struct minivmm_vcpu *vcpu)
 	if (type != INTR_TYPE_HARD_EXCEPTION && type != INTR_TYPE_SOFT_EXCEPTION &&
 	    type != INTR_TYPE_PRIV_SW_EXCEPTION)
 		return -1;
-	/* The single-step trap of the TF the module set (vcpu_debug.c). */
-	if (vcpu->tf_set && type == INTR_TYPE_HARD_EXCEPTION &&
-	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
-	    (vcpu->exit.qualification & VCPU_DR6_BS))
-		return vcpu_step_trap(vcpu);
+	/* The module's own #DBs: its TF's step, userspace's breakpoint. */
+	if (type == INTR_TYPE_HARD_EXCEPTION && (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
+	    ((vcpu->tf_set && (vcpu->exit.qualification & VCPU_DR6_BS)) ||
+	     (vcpu->bp_on && (vcpu->exit.qualification & BIT(0)))))
+		return vcpu_debug_trap(vcpu, vcpu->exit.qualification);
 	if (exit_policy_to_user(vcpu, MINIVMM_POLICY_EXCEPTION))
 		return exit_policy_forward_exception(vcpu);
 	vmx_reflect_exception(vcpu);
@@ -634,8 +634,7 @@ static int handle_preemption_timer(struct minivmm_vcpu *vcpu)
  */
 static int handle_monitor_trap(struct minivmm_vcpu *vcpu)
 {
-	vcpu->run->exit_reason = MINIVMM_EXIT_DEBUG;
-	vcpu->run->debug.rip = vmcs_read(GUEST_RIP);
+	vcpu_debug_report(vcpu, VCPU_DR6_BS);
 	return 0;
 }
 
@@ -707,7 +706,7 @@ static int handle_dr_access(struct minivmm_vcpu *vcpu)
 			vcpu->dr6 = (v & VCPU_DR6_GUEST_BITS) | VCPU_DR6_INIT;
 		} else {
 			vcpu->dr7 = (v & ~VCPU_DR7_RESERVED) | VCPU_DR7_INIT;
-			vmcs_write(GUEST_DR7, vcpu->dr7);
+			vmcs_write(GUEST_DR7, vcpu_dr7_effective(vcpu));
 		}
 	}
 	vmx_skip_instruction(vcpu);

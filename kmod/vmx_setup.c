@@ -570,6 +570,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vcpu->preempt_value = vmx_ctls.preempt_timer;
 	vcpu->intr_window = false;
 	vcpu->singlestep = false;
+	vcpu->bp_on = false;
+	vcpu->dr7_dirty = false;
 	vcpu->proc_ctls = vmx_ctls.proc;
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(EPT_POINTER, ept_pointer(&vcpu->vm->ept));

@@ -315,22 +315,31 @@ static void run_start_trace(struct vm *vm, const struct run_opts *opts)
 	vm->vcpu.xt = &vm->xt;
 }
 
-/* --step: single-stepping on, and the first instruction printed. */
+/*
+ * --step: single-stepping on, and the first instruction printed; with
+ * --break, only the breakpoint is armed and stepping starts at its hit.
+ */
 static void run_start_stepping(struct vm *vm, const struct run_opts *opts)
 {
+	struct vcpu *v = &vm->vcpu;
 	int ret;
 
 	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) <= 0)
 		die(VMM_EXIT_UNSUPPORTED,
-		    "--step needs MINIVMM_CAP_SINGLE_STEP: this module is too old");
-	ret = step__set(&vm->vcpu, 1);
+		    "--step and --break need MINIVMM_CAP_SINGLE_STEP: this module is too old");
+	v->bp_set = opts->brk;
+	v->bp_addr = opts->break_addr;
+	v->step_limit = opts->step_count;
+	v->step_at_break = opts->brk && opts->step;
+	ret = step__set(v, opts->step && !opts->brk);
 	if (ret)
 		die(VMM_EXIT_IOCTL, "MINIVMM_SET_GUEST_DEBUG failed: %s", strerror(-ret));
-	vm->vcpu.step_limit = opts->step_count;
-	ret = step__print(&vm->vcpu);
+	if (!opts->step || opts->brk)
+		return;
+	ret = step__print(v);
 	if (ret)
 		exit(ret);
-	if (vm->vcpu.step_limit == 1 && step__set(&vm->vcpu, 0))
+	if (v->step_limit == 1 && step__set(v, 0))
 		die(VMM_EXIT_IOCTL, "MINIVMM_SET_GUEST_DEBUG failed");
 }
 
@@ -381,7 +390,7 @@ int run_guest(const struct cli_opts *cli, const struct run_opts *o)
 	if (vm.vcpu.trace)
 		run_trace_start(&vm, &opts);
 	vm.vcpu.mem = &vm.mem;
-	if (opts.step)
+	if (opts.step || opts.brk)
 		run_start_stepping(&vm, &opts);
 	ret = vcpu_arm_timeout(&vm.vcpu, opts.timeout);
 	if (!ret)	/* after the timeout: both share the handler */

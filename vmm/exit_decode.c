@@ -3,6 +3,7 @@
 
 #include "die.h"
 #include "exit_decode.h"
+#include "exit_trace.h"
 #include "exit_stats.h"
 #include "json.h"
 #include "vcpu.h"
@@ -70,6 +71,9 @@ static void decode_io(const struct minivmm_trace_record *r, char *buf, size_t le
 	if (str)
 		snprintf(buf, len, "IO %s port=%#x size=%u%s", in ? "ins" : "outs",
 			 port, size, rep ? " rep" : "");
+	else if (in && (r->flags & EXIT_TRACE_F_ANSWER))
+		snprintf(buf, len, "IO in port=%#x size=%u val=%#llx", port, size,
+			 (unsigned long long)r->value & mask);
 	else if (in)
 		snprintf(buf, len, "IO in port=%#x size=%u", port, size);
 	else
@@ -81,8 +85,13 @@ static void decode_ept(const struct minivmm_trace_record *r, char *buf, size_t l
 {
 	unsigned long long q = r->qualification;
 
-	snprintf(buf, len, "EPT %s gpa=%#llx", q & 2 ? "write" : q & 4 ? "fetch" : "read",
-		 (unsigned long long)r->gpa);
+	if (r->flags & EXIT_TRACE_F_ANSWER)	/* MMIO minivmm handled: its data */
+		snprintf(buf, len, "EPT %s gpa=%#llx len=%u val=%#llx",
+			 q & 2 ? "write" : "read", (unsigned long long)r->gpa,
+			 r->intr_error, (unsigned long long)r->value);
+	else
+		snprintf(buf, len, "EPT %s gpa=%#llx", q & 2 ? "write" : q & 4 ? "fetch" : "read",
+			 (unsigned long long)r->gpa);
 }
 
 void exit_decode(const struct minivmm_trace_record *r, char *buf, size_t len)

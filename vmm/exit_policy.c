@@ -143,16 +143,34 @@ static enum vcpu_action exit_policy_ioctl_failed(struct vcpu *v, int *status,
 }
 
 /*
+ * The standard-format XSAVE area for @xcr0 (SDM Vol. 1 13.4): the legacy
+ * region and header (576 bytes), then each enabled component at the
+ * offset and size its subleaf of leaf 0xD gives.
+ */
+static __u32 cpuid_xsave_size(const struct cpuid_table *t, __u64 xcr0)
+{
+	__u32 size = 576, r[4], i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & (1ull << i)))
+			continue;
+		cpuid_table_lookup(t, 0xd, i, r);
+		if (r[1] + r[0] > size)
+			size = r[1] + r[0];
+	}
+	return size;
+}
+
+/*
  * CPUID in userspace: the answer from minivmm's table (the one the
- * module was given, so both agree), and OSXSAVE mirroring CR4.OSXSAVE as
- * the CPU (and the module's handler) does.
+ * module was given, so both agree), with what the CPU (and the module's
+ * handler) computes at run time: OSXSAVE mirrors CR4.OSXSAVE, leaf 0xD's
+ * EBX is the XSAVE area for the guest's XCR0.
  */
 enum vcpu_action exit_policy_cpuid(struct vcpu *v, int *status)
 {
 	struct minivmm_run *run = v->run;
-	struct minivmm_sregs s;
 	__u32 r[4];
-	int ret;
 
 	if (!v->cpuid) {
 		fprintf(v->err, VMM_PROG ": CPUID exit without a CPUID table\n");
@@ -161,14 +179,12 @@ enum vcpu_action exit_policy_cpuid(struct vcpu *v, int *status)
 	}
 	cpuid_table_lookup(v->cpuid, run->cpuid.function, run->cpuid.index, r);
 	if (run->cpuid.function == 1 && (r[2] & CPUID1_ECX_XSAVE)) {
-		ret = v->ioctl(v->fd, MINIVMM_GET_SREGS, (unsigned long)&s);
-		if (ret < 0)
-			return exit_policy_ioctl_failed(v, status, "MINIVMM_GET_SREGS",
-							MINIVMM_GET_SREGS, ret);
 		r[2] &= ~CPUID1_ECX_OSXSAVE;
-		if (s.cr4 & X86_CR4_OSXSAVE)
+		if (run->cpuid.cr4 & X86_CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;
 	}
+	if (run->cpuid.function == 0xd && run->cpuid.index == 0 && r[0])
+		r[1] = cpuid_xsave_size(v->cpuid, run->cpuid.xcr0);
 	run->cpuid.eax = r[0];
 	run->cpuid.ebx = r[1];
 	run->cpuid.ecx = r[2];

@@ -55,6 +55,37 @@ static void exit_trace_emit(struct exit_trace *t,
 	exit_trace_cost(t, basic, cycles);
 }
 
+void exit_trace_note_answer(struct exit_trace *t, const struct minivmm_run *run,
+			    size_t run_size)
+{
+	__u64 v = 0, off;
+	__u32 len;
+
+	if (!t->have_pending || !(t->pending.flags & MINIVMM_TRACE_F_USER))
+		return;
+	switch (run->exit_reason) {
+	case MINIVMM_EXIT_IO:
+		len = run->io.size;
+		off = run->io.data_offset;
+		if (run->io.direction != MINIVMM_EXIT_IO_IN || run->io.count != 1 ||
+		    len > 4 || off > run_size || len > run_size - off)
+			return;
+		memcpy(&v, (const __u8 *)run + off, len);
+		break;
+	case MINIVMM_EXIT_MMIO:
+		len = run->mmio.len;
+		if (!len || len > sizeof(run->mmio.data))
+			return;
+		memcpy(&v, run->mmio.data, len);
+		t->pending.intr_error = len;
+		break;
+	default:
+		return;
+	}
+	t->pending.value = v;
+	t->pending.flags |= EXIT_TRACE_F_ANSWER;
+}
+
 void exit_trace_feed(struct exit_trace *t, const struct minivmm_trace_record *r,
 		     unsigned int n, unsigned long long lost)
 {

@@ -40,6 +40,20 @@ struct exit_trace {
  * -errno (-ENOTTY or -EINVAL from a module without it).
  */
 int exit_trace_start(struct exit_trace *t, struct vcpu *v, unsigned int nr);
+/*
+ * Set by minivmm, never by the module, in a record it keeps: value holds
+ * the data userspace answered or took (an IN's, an MMIO read's or
+ * write's), and for MMIO intr_error its length.
+ */
+#define EXIT_TRACE_F_ANSWER	(1u << 31)
+
+/*
+ * After minivmm handled the exit in @run: its answer joins the record of
+ * that exit (the last one read), so the trace shows what an IN or an MMIO
+ * read returned and what an MMIO write wrote.
+ */
+void exit_trace_note_answer(struct exit_trace *t, const struct minivmm_run *run,
+			    size_t run_size);
 /* Read what the ring holds, printing and counting: 0 or -errno. */
 int exit_trace_drain(struct exit_trace *t, struct vcpu *v);
 /* Feed records as the module gave them (exit_trace_drain(), tests). */

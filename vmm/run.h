@@ -23,6 +23,8 @@ struct run_opts {
 	bool stats_json;	/* --stats=json */
 	const char *stats_file;	/* --stats-file, or NULL: stderr */
 	bool step;		/* --step[=N] */
+	bool brk;		/* --break ADDR */
+	__u64 break_addr;
 	unsigned long long step_count;	/* N, 0: every instruction */
 	__u64 mem_size;		/* bytes */
 	double timeout;		/* seconds, 0 = none */

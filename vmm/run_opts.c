@@ -33,6 +33,7 @@ const struct option run_long_opts[] = {
 	{ "stats",	optional_argument,	NULL, 'S' },
 	{ "stats-file",	required_argument,	NULL, 's' },
 	{ "step",	optional_argument,	NULL, 'p' },
+	{ "break",	required_argument,	NULL, 'B' },
 	{ "user",	required_argument,	NULL, 'u' },
 	{ "kernel",	required_argument,	NULL, 'k' },
 	{ "initrd",	required_argument,	NULL, 'i' },
@@ -87,9 +88,10 @@ void run_print_usage(FILE *f)
 		"                        p99 / max cycles; =json: one JSON object\n"
 		"      --stats-file PATH write the statistics to PATH instead of stderr\n"
 		"      --step[=N]        run the guest one instruction per exit (the VMX\n"
-		"                        monitor trap flag), printing for each the step\n"
-		"                        number, RIP, code size and the bytes at RIP (no\n"
-		"                        disassembler: objdump can read them) on stderr;\n"
+		"                        monitor trap flag, or RFLAGS.TF), printing for\n"
+		"                        each the step number, RIP, code size and the\n"
+		"                        bytes at RIP (no disassembler: objdump can read\n"
+		"                        them) on stderr;\n"
 		"                        N: only the first N instructions, then run on\n"
 		"      --exit CLASS=WHERE  handle exits of CLASS in the kernel or in user(space)\n"
 		"                        (repeatable; classes below): a class moved to\n"
@@ -106,6 +108,10 @@ void run_print_usage(FILE *f)
 		"                        what CPUID answers for LEAF (SUB: that subleaf\n"
 		"                        only), in the module and in --exit cpuid=user's\n"
 		"                        handler alike (repeatable, up to 16)\n"
+		"      --break ADDR      a hardware breakpoint (the module's DR0) at guest-\n"
+		"                        linear ADDR (real mode: CS*16+IP): each hit prints\n"
+		"                        the registers; with --step, stepping starts at\n"
+		"                        the first hit instead of the first instruction\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -410,6 +416,14 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'u':
 			opts->user = optarg;
+			break;
+		case 'B':
+			opts->brk = true;
+			if (parse_size(optarg, &opts->break_addr) ||
+			    (__u64)((__s64)(opts->break_addr << 16) >> 16) != opts->break_addr) {
+				fprintf(err, VMM_PROG ": run: --break '%s': not a (canonical) address\n", optarg);
+				return VMM_EXIT_USAGE;
+			}
 			break;
 		case 'x':
 			ret = exit_policy_parse(&opts->policy, optarg, err);

@@ -12,11 +12,32 @@
 int step__set(struct vcpu *v, int on)
 {
 	struct minivmm_guest_debug d = {
-		.flags = on ? MINIVMM_GUEST_DEBUG_SINGLESTEP : 0,
+		.flags = (on ? MINIVMM_GUEST_DEBUG_SINGLESTEP : 0) |
+			 (v->bp_set ? MINIVMM_GUEST_DEBUG_BREAKPOINT : 0),
+		.breakpoint = v->bp_set ? v->bp_addr : 0,
 	};
 	int ret = v->ioctl(v->fd, MINIVMM_SET_GUEST_DEBUG, (unsigned long)&d);
 
+	if (ret >= 0)
+		v->stepping = on;
 	return ret < 0 ? ret : 0;
+}
+
+int step__print_break(struct vcpu *v)
+{
+	struct minivmm_regs r;
+	int ret = v->ioctl(v->fd, MINIVMM_GET_REGS, (unsigned long)&r);
+
+	if (ret < 0)
+		return report_ioctl_error(v->err, "MINIVMM_GET_REGS", MINIVMM_GET_REGS, -ret);
+	v->bp_hits++;
+	fprintf(v->err, VMM_PROG ": break: hit %llu at rip=%#llx rax=%#llx rbx=%#llx rcx=%#llx rdx=%#llx rsi=%#llx rdi=%#llx rsp=%#llx rflags=%#llx\n",
+		v->bp_hits, (unsigned long long)r.rip, (unsigned long long)r.rax,
+		(unsigned long long)r.rbx, (unsigned long long)r.rcx,
+		(unsigned long long)r.rdx, (unsigned long long)r.rsi,
+		(unsigned long long)r.rdi, (unsigned long long)r.rsp,
+		(unsigned long long)r.rflags);
+	return 0;
 }
 
 int step__print(struct vcpu *v)

@@ -242,8 +242,27 @@ static enum vcpu_action handle_timer(struct vcpu *v, int *status)
  */
 static enum vcpu_action handle_debug(struct vcpu *v, int *status)
 {
-	int ret = step__print(v);
+	int ret;
 
+	/* --break: print the hit; with --step, the stepping starts here. */
+	if (v->run->debug.dr6 & 1) {
+		ret = step__print_break(v);
+		if (!ret && v->step_at_break && !v->stepping) {
+			v->step_at_break = false;
+			ret = step__set(v, 1);
+			if (ret) {
+				fprintf(v->err, VMM_PROG ": break: cannot start stepping\n");
+				ret = VMM_EXIT_IOCTL;
+			}
+		} else if (!ret && !v->stepping) {
+			return VCPU_CONTINUE;
+		}
+		if (ret) {
+			*status = ret;
+			return VCPU_STOP;
+		}
+	}
+	ret = step__print(v);
 	if (ret) {
 		*status = ret;
 		return VCPU_STOP;
@@ -526,6 +545,8 @@ enum vcpu_action vcpu_handle_exit(struct vcpu *v, int *status)
 		fn = vcpu_exits[reason].fn;
 	v->stop = false;
 	action = fn(v, status);
+	if (v->xt)
+		exit_trace_note_answer(v->xt, v->run, v->run_size);
 	/* With the module's trace, every exit is in it (vcpu_run()). */
 	if (v->trace && !v->xt)
 		vcpu_trace_exit(v);

@@ -43,6 +43,11 @@ struct vcpu {
 	/* --step: guest memory to read code from, steps printed, the limit (0: none). */
 	const struct guest_mem *mem;
 	unsigned long long steps, step_limit;
+	bool stepping;			/* single-stepping is on now */
+	/* --break: the address, hits so far; step_at_break: --step starts there. */
+	bool bp_set, step_at_break;
+	__u64 bp_addr;
+	unsigned long long bp_hits;
 	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
 	/* The table given to MINIVMM_SET_CPUID, for --exit cpuid=user; or NULL. */
 	const struct cpuid_table *cpuid;

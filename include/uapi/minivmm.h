@@ -393,14 +393,23 @@ struct minivmm_msrs {
  * flag, SDM 26.5.2, or else RFLAGS.TF, which GET_REGS hides) and each
  * one the module or userspace emulated (CPUID, I/O, MMIO, ...). flags 0
  * turns it off. Errors: EINVAL (unknown flags, pad or reserved not
- * zero), EFAULT, EIO.
+ * zero, a breakpoint address that is not canonical), EFAULT, EIO.
  */
 #define MINIVMM_GUEST_DEBUG_SINGLESTEP	(1u << 0)
+/*
+ * A hardware execution breakpoint at guest-linear address breakpoint:
+ * RUN returns MINIVMM_EXIT_DEBUG (debug.dr6 bit 0) before the guest runs
+ * the instruction there; resuming runs it (RFLAGS.RF). While it is on
+ * the module owns the debug registers: the guest's DR0-DR7 keep their
+ * values but its own breakpoints do not fire.
+ */
+#define MINIVMM_GUEST_DEBUG_BREAKPOINT	(1u << 1)
 
 struct minivmm_guest_debug {
 	__u32 flags;
 	__u32 pad;
-	__u64 reserved[2];
+	__u64 breakpoint;		/* MINIVMM_GUEST_DEBUG_BREAKPOINT's address */
+	__u64 reserved[1];
 };
 #define MINIVMM_SET_GUEST_DEBUG	_IOW(MINIVMMIO, 0x2a, struct minivmm_guest_debug)
 
@@ -507,6 +516,8 @@ struct minivmm_run {
 		} internal;
 		struct {
 			__u64 rip;		/* the next instruction */
+			/* DR6-style: bit 14 (BS) a step, bit 0 the breakpoint */
+			__u64 dr6;
 		} debug;
 		/*
 		 * The policy exits. Userspace does the handler's job and
@@ -517,6 +528,11 @@ struct minivmm_run {
 		struct {
 			__u32 function, index;	/* EAX, ECX */
 			__u32 eax, ebx, ecx, edx;	/* in: the answer (0 on exit) */
+			/*
+			 * The guest's CR4 and XCR0 now: what CPUID.1:ECX.OSXSAVE
+			 * and CPUID.(0xD,0):EBX follow.
+			 */
+			__u64 cr4, xcr0;
 		} cpuid;
 		struct {
 			__u32 index;		/* ECX */

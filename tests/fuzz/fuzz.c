@@ -495,7 +495,7 @@ static int newer_ioctl(unsigned long cmd)
 	switch (_IOC_NR(cmd)) {
 	case 0x00 ... 0x03:
 	case 0x10 ... 0x13:
-	case 0x20 ... 0x2a:
+	case 0x20 ... 0x2e:
 		return 0;
 	default:
 		return _IOC_NR(cmd) < 0x40;
@@ -535,6 +535,8 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 		case MINIVMM_CREATE_VCPU:
 			return err == EINVAL || err == EEXIST || err == ENOMEM ||
 			       err == EMFILE || err == EIO;
+		case MINIVMM_SET_EXIT_POLICY:
+			return err == EINVAL || err == EFAULT || err == EIO;
 		}
 		break;
 	case K_VCPU:
@@ -562,6 +564,11 @@ static int errno_documented(const struct fdent *f, unsigned long cmd, int err)
 		case MINIVMM_READ_TRACE:
 		case MINIVMM_SET_GUEST_DEBUG:
 			return err == EINVAL || err == EFAULT || err == EIO;
+		case MINIVMM_GET_CPUID:
+		case MINIVMM_GET_MSRS:
+		case MINIVMM_SET_MSRS:
+			return err == E2BIG || err == EINVAL || err == EFAULT ||
+			       err == ENOMEM || err == EIO;
 		}
 		break;
 	default:
@@ -603,6 +610,9 @@ static int ret_documented(const struct fdent *f, unsigned long cmd,
 	}
 	if (f->kind == K_VM && cmd == MINIVMM_CREATE_VCPU)
 		return ret >= 0;
+	/* Entries done: at most the count asked for. */
+	if (f->kind == K_VCPU && (cmd == MINIVMM_GET_MSRS || cmd == MINIVMM_SET_MSRS))
+		return ret >= 0 && ret <= MINIVMM_MAX_MSR_ENTRIES;
 	return ret == 0;
 }
 
@@ -1562,7 +1572,8 @@ static void op_trace(struct rng *r)
 		if (pk == P_VALID) {
 			d = (void *)p;
 			memset(d, 0, sizeof(*d));
-			d->flags = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 2);
+			d->flags = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 4);
+			d->breakpoint = one_in(r, 4) ? rnd64(r) : 0x100000 + rnd(r, 0x1000);
 		}
 		do_ioctl(i, MINIVMM_SET_GUEST_DEBUG, (unsigned long)p, r);
 		return;
@@ -1589,6 +1600,83 @@ static void op_trace(struct rng *r)
 		rd->reserved[0] = one_in(r, 10);
 	}
 	do_ioctl(i, MINIVMM_READ_TRACE, (unsigned long)p, r);
+}
+
+/*
+ * The exit policy (any class mask, port ranges sane or not) on a VM, and
+ * GET_CPUID / GET_MSRS / SET_MSRS of random leaves and MSRs on a vCPU:
+ * the next RUN_GUEST then runs under whatever policy was left.
+ */
+static void op_policy(struct rng *r)
+{
+	enum ptr_kind pk;
+	uint8_t *p;
+	unsigned int k, n;
+	int i;
+
+	if (one_in(r, 2)) {
+		struct minivmm_exit_policy *e;
+
+		i = pick_fd(r, one_in(r, 8) ? NR_KINDS : K_VM);
+		if (i < 0)
+			return;
+		p = pick_ptr(r, sizeof(*e), &pk);
+		if (pk == P_VALID) {
+			e = (void *)p;
+			memset(e, 0, sizeof(*e));
+			e->to_user = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 16);
+			e->nr_io_ignore = one_in(r, 8) ? rnd(r, 40) : rnd(r, 3);
+			for (k = 0; k < MINIVMM_POLICY_MAX_IO_IGNORE && k < e->nr_io_ignore; k++) {
+				e->io_ignore[k].port = one_in(r, 4) ? (uint16_t)rnd64(r) : 0x80 + 4 * k;
+				e->io_ignore[k].len = one_in(r, 4) ? (uint16_t)rnd64(r) : 1 + rnd(r, 4);
+			}
+			e->reserved[0] = one_in(r, 16);
+		}
+		do_ioctl(i, MINIVMM_SET_EXIT_POLICY, (unsigned long)p, r);
+		return;
+	}
+	i = pick_fd(r, one_in(r, 8) ? NR_KINDS : K_VCPU);
+	if (i < 0)
+		return;
+	n = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 8);
+	if (one_in(r, 3)) {
+		struct minivmm_cpuid *c;
+
+		p = pick_ptr(r, sizeof(*c) + 8 * sizeof(c->entries[0]), &pk);
+		if (pk == P_VALID) {
+			c = (void *)p;
+			memset(c, 0, sizeof(*c) + 8 * sizeof(c->entries[0]));
+			c->nent = n > 8 && !one_in(r, 4) ? 8 : n;
+			for (k = 0; k < 8; k++) {
+				c->entries[k].function = one_in(r, 2) ? rnd(r, 0x20) :
+							 (uint32_t)rnd64(r);
+				c->entries[k].index = rnd(r, 4);
+				c->entries[k].flags = one_in(r, 10) ? 2 : rnd(r, 2);
+			}
+		}
+		do_ioctl(i, MINIVMM_GET_CPUID, (unsigned long)p, r);
+		return;
+	} else {
+		static const uint32_t msrs[] = { 0xc0000080, 0xc0000081, 0xc0000082,
+			0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103, 0x10, 0x1b,
+			0x174, 0x175, 0x176, 0x277, 0x1a0, 0x8b, 0x1d9, 0x12345 };
+		struct minivmm_msrs *m;
+
+		p = pick_ptr(r, sizeof(*m) + 8 * sizeof(m->entries[0]), &pk);
+		if (pk == P_VALID) {
+			m = (void *)p;
+			memset(m, 0, sizeof(*m) + 8 * sizeof(m->entries[0]));
+			m->nmsrs = n > 8 && !one_in(r, 4) ? 8 : n;
+			for (k = 0; k < 8; k++) {
+				m->entries[k].index = one_in(r, 8) ? (uint32_t)rnd64(r) :
+						      msrs[rnd(r, sizeof(msrs) / sizeof(msrs[0]))];
+				m->entries[k].data = one_in(r, 2) ? rnd64(r) : rnd(r, 0x1000);
+				m->entries[k].reserved = one_in(r, 16);
+			}
+		}
+		do_ioctl(i, one_in(r, 2) ? MINIVMM_GET_MSRS : MINIVMM_SET_MSRS,
+			 (unsigned long)p, r);
+	}
 }
 
 /* MINIVMM_INTERRUPT: mostly valid vectors, sometimes not, any pointer. */
@@ -1834,12 +1922,12 @@ static void op_thread(struct rng *r)
 enum op { O_OPEN, O_CLOSE, O_DUP, O_CREATE_VM, O_CREATE_VCPU, O_DEV_MISC,
 	  O_SET_MEM, O_REGS, O_SREGS, O_CPUID, O_RUN_GUEST, O_RUN, O_IOCTL_RANDOM,
 	  O_MMAP, O_MUNMAP, O_BUF_NEW, O_BUF_CHANGE, O_POKE, O_FORK, O_THREAD,
-	  O_INTERRUPT, O_TRACE, NR_OPS };
+	  O_INTERRUPT, O_TRACE, O_POLICY, NR_OPS };
 
 static const char *const op_name[] = { "open", "close", "dup", "create_vm",
 	"create_vcpu", "dev_misc", "set_mem", "regs", "sregs", "cpuid", "run_guest",
 	"run", "ioctl_random", "mmap", "munmap", "buf_new", "buf_change", "poke",
-	"fork", "thread", "interrupt", "trace" };
+	"fork", "thread", "interrupt", "trace", "policy" };
 
 /* Relative weights; forks and threads are rare (slow in Bochs). */
 static const unsigned int op_weight[NR_OPS] = {
@@ -1848,7 +1936,7 @@ static const unsigned int op_weight[NR_OPS] = {
 	[O_SREGS] = 5, [O_CPUID] = 3, [O_RUN_GUEST] = 10, [O_RUN] = 5,
 	[O_IOCTL_RANDOM] = 8, [O_MMAP] = 4, [O_MUNMAP] = 3, [O_BUF_NEW] = 2,
 	[O_BUF_CHANGE] = 2, [O_POKE] = 1, [O_FORK] = 1, [O_THREAD] = 1,
-	[O_INTERRUPT] = 4, [O_TRACE] = 3,
+	[O_INTERRUPT] = 4, [O_TRACE] = 3, [O_POLICY] = 3,
 };
 
 static uint64_t op_count[NR_OPS];
@@ -1904,6 +1992,7 @@ static void one_op(struct rng *r, int simple)
 	case O_THREAD: op_thread(r); break;
 	case O_INTERRUPT: op_interrupt(r); break;
 	case O_TRACE: op_trace(r); break;
+	case O_POLICY: op_policy(r); break;
 	default: break;
 	}
 }

@@ -186,3 +186,51 @@ Test(exit_trace, stats_json)
 	free(s);
 	exit_trace_free(&t);
 }
+
+/* What minivmm answered joins the record of its exit: an IN's data, MMIO's. */
+Test(exit_trace, answers_join_their_record)
+{
+	static struct exit_trace t;
+	static union {
+		struct minivmm_run run;
+		__u8 page[4096];
+	} u;
+	struct minivmm_trace_record r = rec(30, 0x3ff0008);	/* IN al, 0x3ff */
+	struct membuf m;
+	char *out;
+
+	memset(&t, 0, sizeof(t));
+	memset(&u, 0, sizeof(u));
+	r.seq = 1;
+	r.flags = MINIVMM_TRACE_F_USER;
+	t.out = membuf_open(&m);
+	exit_trace_feed(&t, &r, 1, 0);
+	u.run.exit_reason = MINIVMM_EXIT_IO;
+	u.run.io.direction = MINIVMM_EXIT_IO_IN;
+	u.run.io.size = 1;
+	u.run.io.count = 1;
+	u.run.io.data_offset = 512;
+	u.page[512] = 0x5a;
+	exit_trace_note_answer(&t, &u.run, sizeof(u));
+	r = rec(48, 0x1);
+	r.seq = 2;
+	r.gpa = 0xd0000000;
+	r.flags = MINIVMM_TRACE_F_USER;
+	exit_trace_feed(&t, &r, 1, 0);
+	u.run.exit_reason = MINIVMM_EXIT_MMIO;
+	u.run.mmio.len = 4;
+	memcpy(u.run.mmio.data, "\x78\x56\x34\x12", 4);
+	exit_trace_note_answer(&t, &u.run, sizeof(u));
+	/* A kernel-handled record gets nothing, whatever the run page says. */
+	r = rec(30, 0x800008);
+	r.seq = 3;
+	exit_trace_feed(&t, &r, 1, 0);
+	exit_trace_note_answer(&t, &u.run, sizeof(u));
+	exit_trace_finish(&t);
+	out = membuf_str(&m);
+	cr_assert(strstr(out, "IO in port=0x3ff size=1 val=0x5a rip=0 user"), "%s", out);
+	cr_assert(strstr(out, "EPT read gpa=0xd0000000 len=4 val=0x12345678 rip=0 user"), "%s", out);
+	cr_assert(strstr(out, "IO in port=0x80 size=1 rip=0 kernel"), "%s", out);
+	free(out);
+	exit_trace_free(&t);
+}

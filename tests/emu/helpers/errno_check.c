@@ -519,7 +519,7 @@ static void test_trace(int vcpu)
 /* Single-stepping: one flag, padding and reserved zero. */
 static void test_guest_debug(int vcpu_dev_fd, int vcpu)
 {
-	struct minivmm_guest_debug d = { .flags = 2 };
+	struct minivmm_guest_debug d = { .flags = 4 };
 
 	EXPECT_ERR("vcpu-set-guest-debug-flags", EINVAL, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 	d.flags = MINIVMM_GUEST_DEBUG_SINGLESTEP;
@@ -534,7 +534,14 @@ static void test_guest_debug(int vcpu_dev_fd, int vcpu)
 		   ioctl(vcpu_dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_SINGLE_STEP) > 0);
 	EXPECT_RET("vcpu-set-guest-debug-singlestep", 0,
 		   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.flags = MINIVMM_GUEST_DEBUG_BREAKPOINT;
+	d.breakpoint = 0x0000800000000000ull;
+	EXPECT_ERR("vcpu-set-guest-debug-breakpoint-noncanonical", EINVAL,
+		   ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
+	d.breakpoint = 0x100000;
+	EXPECT_RET("vcpu-set-guest-debug-breakpoint", 0, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 	d.flags = 0;
+	d.breakpoint = 0;
 	EXPECT_RET("vcpu-set-guest-debug-off", 0, ioctl(vcpu, MINIVMM_SET_GUEST_DEBUG, &d));
 }
 
