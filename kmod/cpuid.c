@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
+#include <minivmm/cpuid_lookup.h>
 #include "minivmm.h"
 #include "vm.h"
 #include "vmcs.h"
@@ -166,31 +167,11 @@ static void cpuid_default(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r)
 	}
 }
 
-/* The vCPU's SET_CPUID table: missing leaves read as zeros. */
-static void cpuid_from_table(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r)
-{
-	u32 i;
-
-	r[0] = r[1] = r[2] = r[3] = 0;
-	for (i = 0; i < vcpu->cpuid_nent; i++) {
-		const struct minivmm_cpuid_entry *e = &vcpu->cpuid[i];
-
-		if (e->function == leaf &&
-		    (!(e->flags & MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) || e->index == sub)) {
-			r[0] = e->eax;
-			r[1] = e->ebx;
-			r[2] = e->ecx;
-			r[3] = e->edx;
-			return;
-		}
-	}
-}
-
 /* CPUID as the guest executes it (the exit handler's answer, SDM 26.1.2). */
 void cpuid_guest(struct minivmm_vcpu *vcpu, u32 leaf, u32 sub, u32 *r)
 {
 	if (vcpu->cpuid) {
-		cpuid_from_table(vcpu, leaf, sub, r);
+		minivmm_cpuid_lookup(vcpu->cpuid, vcpu->cpuid_nent, leaf, sub, r);
 		/* The size of the XSAVE area follows XCR0, as on the CPU. */
 		if (leaf == 0xd && sub == 0 && r[0] && vcpu_fpu_xsave_enabled())
 			r[1] = vcpu_fpu_xsave_size(vcpu->xcr0);

@@ -262,30 +262,17 @@ static long vcpu_get_cpuid_fn(struct minivmm_vcpu *vcpu, void *arg)
 
 long vcpu_get_cpuid(struct minivmm_vcpu *vcpu, struct minivmm_cpuid __user *argp)
 {
-	struct minivmm_cpuid hdr, *c;
+	struct minivmm_cpuid *c;
 	size_t size;
 	long ret;
-	u32 i;
 
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.pad)
-		return -EINVAL;
-	if (hdr.nent > MINIVMM_MAX_CPUID_ENTRIES)
-		return -E2BIG;
-	size = struct_size(c, entries, hdr.nent);
-	c = memdup_user(argp, size);
+	c = vcpu_copy_array_in(argp, MINIVMM_MAX_CPUID_ENTRIES,
+			       sizeof(c->entries[0]), &size);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
-	c->nent = hdr.nent;	/* read once: not what userspace changed since */
-	for (i = 0; i < c->nent; i++) {
-		if ((c->entries[i].flags & ~MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) ||
-		    c->entries[i].pad) {
-			kfree(c);
-			return -EINVAL;
-		}
-	}
-	ret = vcpu_with_vmcs(vcpu, vcpu_get_cpuid_fn, c);
+	ret = vcpu_check_cpuid_entries(c);
+	if (!ret)
+		ret = vcpu_with_vmcs(vcpu, vcpu_get_cpuid_fn, c);
 	if (!ret && copy_to_user(argp, c, size))
 		ret = -EFAULT;
 	kfree(c);
@@ -316,23 +303,15 @@ static long vcpu_msrs_fn(struct minivmm_vcpu *vcpu, void *arg)
 long vcpu_msrs_ioctl(struct minivmm_vcpu *vcpu, struct minivmm_msrs __user *argp,
 		     bool write)
 {
-	struct minivmm_msrs hdr;
 	struct msrs_op op = { .write = write };
 	size_t size;
 	long ret;
 	u32 i;
 
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.pad)
-		return -EINVAL;
-	if (hdr.nmsrs > MINIVMM_MAX_MSR_ENTRIES)
-		return -E2BIG;
-	size = struct_size(op.m, entries, hdr.nmsrs);
-	op.m = memdup_user(argp, size);
+	op.m = vcpu_copy_array_in(argp, MINIVMM_MAX_MSR_ENTRIES,
+				  sizeof(op.m->entries[0]), &size);
 	if (IS_ERR(op.m))
 		return PTR_ERR(op.m);
-	op.m->nmsrs = hdr.nmsrs;
 	for (i = 0; i < op.m->nmsrs; i++) {
 		if (op.m->entries[i].reserved) {
 			kfree(op.m);

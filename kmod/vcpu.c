@@ -89,33 +89,71 @@ static long vcpu_run(struct minivmm_vcpu *vcpu)
 	}
 }
 
+/*
+ * The argument of SET_CPUID, GET_CPUID, GET_MSRS and SET_MSRS: a header
+ * of a u32 count and a u32 pad (zero), then count entries of @elem bytes,
+ * at most @max. Copied in whole, once: the count checked is the count
+ * used. Returns the kernel copy (kfree() it), or an ERR_PTR: EFAULT,
+ * EINVAL (pad), E2BIG, ENOMEM.
+ */
+void *vcpu_copy_array_in(const void __user *argp, u32 max, size_t elem,
+			 size_t *size)
+{
+	u32 hdr[2], *copy;
+
+	if (copy_from_user(hdr, argp, sizeof(hdr)))
+		return ERR_PTR(-EFAULT);
+	if (hdr[1])
+		return ERR_PTR(-EINVAL);
+	if (hdr[0] > max)
+		return ERR_PTR(-E2BIG);
+	*size = sizeof(hdr) + array_size(hdr[0], elem);
+	copy = memdup_user(argp, *size);
+	if (!IS_ERR(copy))
+		copy[0] = hdr[0];
+	return copy;
+}
+
+/* The flags and padding of CPUID entries: 0 or -EINVAL. */
+int vcpu_check_cpuid_entries(const struct minivmm_cpuid *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nent; i++)
+		if ((c->entries[i].flags & ~MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) ||
+		    c->entries[i].pad)
+			return -EINVAL;
+	return 0;
+}
+
 /* MINIVMM_SET_CPUID: validate, then swap the table in (we hold vcpu->mutex). */
 static long vcpu_set_cpuid(struct minivmm_vcpu *vcpu, struct minivmm_cpuid __user *argp)
 {
-	struct minivmm_cpuid hdr;
-	struct minivmm_cpuid_entry *e = NULL;
-	u32 i;
+	struct minivmm_cpuid_entry *e;
+	struct minivmm_cpuid *c;
+	size_t size;
+	int ret;
 
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.pad)
-		return -EINVAL;
-	if (hdr.nent > MINIVMM_MAX_CPUID_ENTRIES)
-		return -E2BIG;
-	if (hdr.nent) {
-		e = memdup_user(argp->entries, array_size(hdr.nent, sizeof(*e)));
-		if (IS_ERR(e))
-			return PTR_ERR(e);
-		for (i = 0; i < hdr.nent; i++) {
-			if ((e[i].flags & ~MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) || e[i].pad) {
-				kfree(e);
-				return -EINVAL;
-			}
-		}
+	c = vcpu_copy_array_in(argp, MINIVMM_MAX_CPUID_ENTRIES,
+			       sizeof(c->entries[0]), &size);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	ret = vcpu_check_cpuid_entries(c);
+	if (ret) {
+		kfree(c);
+		return ret;
+	}
+	/* The entries alone, as cpuid.c indexes them; the old table kept on failure. */
+	e = c->nent ? kmemdup(c->entries, array_size(c->nent, sizeof(*e)),
+			      GFP_KERNEL_ACCOUNT) : NULL;
+	if (c->nent && !e) {
+		kfree(c);
+		return -ENOMEM;
 	}
 	kfree(vcpu->cpuid);
 	vcpu->cpuid = e;
-	vcpu->cpuid_nent = hdr.nent;
+	vcpu->cpuid_nent = c->nent;
+	kfree(c);
 	return 0;
 }
 

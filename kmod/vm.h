@@ -210,6 +210,9 @@ void ept_invalidate_here(void);
 
 /* vcpu.c */
 long vcpu_create(struct minivmm_vm *vm, unsigned long id);
+void *vcpu_copy_array_in(const void __user *argp, u32 max, size_t elem,
+			 size_t *size);
+int vcpu_check_cpuid_entries(const struct minivmm_cpuid *c);
 
 /* vcpu_vmcs.c */
 void vcpu_init_loaded_lists(void);

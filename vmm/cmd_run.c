@@ -234,7 +234,7 @@ static void run_setup_policy(struct vm *vm, const struct run_opts *opts)
 
 static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
 {
-	fprintf(stderr, VMM_PROG ": trace: %s: %s, %u segment%s %#llx-%#llx, entry %#llx, %llu KiB of memory\n",
+	fprintf(vm->trace_out, VMM_PROG ": trace: %s: %s, %u segment%s %#llx-%#llx, entry %#llx, %llu KiB of memory\n",
 		opts->image, image_kind_name(vm->info.kind),
 		vm->info.nr_segments, vm->info.nr_segments == 1 ? "" : "s",
 		(unsigned long long)vm->info.start,
@@ -245,7 +245,7 @@ static void run_trace_start(const struct vm *vm, const struct run_opts *opts)
 
 static void run_trace_end(const struct vm *vm)
 {
-	fprintf(stderr, VMM_PROG ": trace: %llu exits, %llu bytes on COM1, %llu accesses to %u unhandled ports, %llu unhandled MMIO accesses\n",
+	fprintf(vm->trace_out, VMM_PROG ": trace: %llu exits, %llu bytes on COM1, %llu accesses to %u unhandled ports, %llu unhandled MMIO accesses\n",
 		vm->vcpu.exits, serial__com1() ? serial__com1()->tx_bytes : 0,
 		pio__unhandled_accesses(),
 		pio__unhandled_ports(), mmio__unhandled_accesses());

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minivmm/cpuid_lookup.h"
 #include "cpuid_table.h"
 #include "die.h"
 #include "exit_status.h"
@@ -104,21 +105,7 @@ found:
 void cpuid_table_lookup(const struct cpuid_table *t, __u32 leaf, __u32 sub,
 			__u32 r[4])
 {
-	__u32 i;
-
-	r[0] = r[1] = r[2] = r[3] = 0;
-	for (i = 0; i < t->hdr.nent; i++) {
-		const struct minivmm_cpuid_entry *e = &t->e[i];
-
-		if (e->function == leaf &&
-		    (!(e->flags & MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX) || e->index == sub)) {
-			r[0] = e->eax;
-			r[1] = e->ebx;
-			r[2] = e->ecx;
-			r[3] = e->edx;
-			return;
-		}
-	}
+	minivmm_cpuid_lookup(t->e, t->hdr.nent, leaf, sub, r);
 }
 
 /* A 32-bit number, decimal or 0x-hex, ending at @end's character. */

@@ -555,7 +555,8 @@ enum vcpu_action vcpu_handle_exit(struct vcpu *v, int *status)
 		action = VCPU_STOP;
 	}
 	if (action == VCPU_STOP && v->trace)
-		fprintf(v->err, VMM_PROG ": trace: stop: exit status %d\n",
+		fprintf(v->xt && v->xt->out ? v->xt->out : v->err,
+			VMM_PROG ": trace: stop: exit status %d\n",
 			*status);
 	return action;
 }
