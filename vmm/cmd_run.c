@@ -41,6 +41,7 @@ struct vm {
 	struct minivmm_regs regs;
 	struct exit_trace xt;		/* --trace, --stats */
 	struct cpuid_table cpuid;	/* --cpuid, --exit cpuid=user */
+	struct rom rom;			/* --rom */
 	FILE *trace_out, *stats_out;
 };
 
@@ -383,6 +384,12 @@ int run_guest(const struct cli_opts *cli, const struct run_opts *o)
 	run_create_vm(&vm);
 	run_setup_devices(&vm, &opts);
 	run_setup_policy(&vm, &opts);
+	if (opts.rom.path) {
+		vm.rom = opts.rom;
+		ret = rom_map(&vm.rom, vm.vm_fd, 1);
+		if (ret)
+			return ret;
+	}
 
 	/* The text lines around the trace; JSON lines stay JSON only. */
 	vm.vcpu.trace = opts.trace && !opts.trace_json;
@@ -411,6 +418,10 @@ int run_guest(const struct cli_opts *cli, const struct run_opts *o)
 	run_close_output(vm.trace_out);
 	run_close_output(vm.stats_out);
 
+	if (vm.rom.path && vm.vcpu.trace)
+		fprintf(vm.trace_out, VMM_PROG ": trace: %llu writes to the ROM at %#llx dropped\n",
+			vm.rom.writes, (unsigned long long)vm.rom.gpa);
+	rom_free(&vm.rom);
 	run_destroy_vm(&vm);
 	close(vm.dev_fd);
 	return ret;

@@ -10,6 +10,7 @@
 
 #include "cpuid_table.h"
 #include "exit_policy.h"
+#include "rom.h"
 
 #define RUN_MAX_CPUID_OVERRIDES	16
 
@@ -38,6 +39,7 @@ struct run_opts {
 	const char *initrd;	/* --initrd, or NULL */
 	const char *append;	/* --append, or NULL */
 	struct exit_policy policy;	/* --exit */
+	struct rom rom;		/* --rom: path and address */
 	struct cpuid_override cpuid[RUN_MAX_CPUID_OVERRIDES];	/* --cpuid */
 	unsigned int nr_cpuid;
 	bool compare;		/* --compare-policy: run twice */

@@ -40,6 +40,7 @@ const struct option run_long_opts[] = {
 	{ "append",	required_argument,	NULL, 'a' },
 	{ "exit",	required_argument,	NULL, 'x' },
 	{ "cpuid",	required_argument,	NULL, 'c' },
+	{ "rom",	required_argument,	NULL, 'R' },
 	{ "compare-policy", required_argument,	NULL, 'C' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -112,6 +113,9 @@ void run_print_usage(FILE *f)
 		"                        linear ADDR (real mode: CS*16+IP): each hit prints\n"
 		"                        the registers; with --step, stepping starts at\n"
 		"                        the first hit instead of the first instruction\n"
+		"      --rom FILE@GPA    FILE as read-only guest memory at GPA (a multiple\n"
+		"                        of 4K): reads at memory speed, writes exit as MMIO\n"
+		"                        and are dropped, as on a ROM\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -435,6 +439,9 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 				return VMM_EXIT_USAGE;
 			}
 			ret = cpuid_override_parse(optarg, &opts->cpuid[opts->nr_cpuid++], err);
+			break;
+		case 'R':
+			ret = rom_parse(optarg, &opts->rom, err);
 			break;
 		case 'C':
 			opts->compare = true;

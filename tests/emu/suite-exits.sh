@@ -13,7 +13,10 @@
 
 t_check insmod insmod /lib/modules/minivmm.ko
 
-CPUID_ARGS="--cpuid 0x40000000=0x40000001:0x696e696d:0x216d6d76:0x74736574 --cpuid 0x40000001.1=1:2:3:4"
+# The leaves cpuid.elf checks, the ROM mmiorw.elf reads (all class guests
+# get both: the others never look).
+printf 'ROMTEST!' >/tmp/rom.bin
+CPUID_ARGS="--cpuid 0x40000000=0x40000001:0x696e696d:0x216d6d76:0x74736574 --cpuid 0x40000001.1=1:2:3:4 --rom /tmp/rom.bin@0xe0000000"
 ALL="--exit cpuid=user --exit msr=user --exit cr=user --exit exception=user --exit io=kernel"
 
 # records REASONS_RE: "NR detail where" of each exit in /tmp/trace.json
@@ -74,7 +77,9 @@ exit_class cpuid 10 "--exit cpuid=user"
 exit_class msr '31\|32' "--exit msr=user"
 exit_class cr 28 "--exit cr=user"
 exit_class exc 0 "--exit exception=user"
-exit_class pio 30 "--exit io=kernel" 'IO out port=0x3f8 size=1 val\|IO in port=0x3fd' 
+exit_class pio 30 "--exit io=kernel" 'IO out port=0x3f8 size=1 val\|IO in port=0x3fd'
+# MMIO cannot move (its devices are minivmm's): "moved" is everything else.
+exit_class mmiorw 48 "$ALL"
 
 # trace_only NAME STATUS REASONS_RE IMAGE: classes with no policy to move
 # (userspace's already, or the end of the guest): status, trace, count.
