@@ -128,17 +128,23 @@ static int __init minivmm_init(void)
 	ret = vmx_setup_controls();
 	if (ret)
 		return ret;
+	ret = vmx_msr_bitmap_init();
+	if (ret)
+		return ret;
 	vcpu_init_loaded_lists();
 	vcpu_fpu_caps_init();
 	spec_log_unmitigated();
 
 	ret = vmx_hw_init();
-	if (ret)
+	if (ret) {
+		vmx_msr_bitmap_free();
 		return ret;
+	}
 	minivmm_dev.mode = dev_mode;
 	ret = misc_register(&minivmm_dev);
 	if (ret) {
 		vmx_hw_exit();
+		vmx_msr_bitmap_free();
 		return ret;
 	}
 	return 0;
@@ -148,6 +154,7 @@ static void __exit minivmm_exit(void)
 {
 	misc_deregister(&minivmm_dev);
 	vmx_hw_exit();
+	vmx_msr_bitmap_free();
 }
 
 module_init(minivmm_init);

@@ -276,6 +276,11 @@ u16 vpid_alloc(void);
 void vpid_free(u16 vpid);
 void vpid_flush(u16 vpid);
 
+/* vmx_msr_bitmap.c */
+int vmx_msr_bitmap_init(void);
+void vmx_msr_bitmap_free(void);
+u64 vmx_msr_bitmap_pa(void);
+
 /* vmx_setup.c */
 int vmx_setup_controls(void);
 long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused);

@@ -266,8 +266,9 @@ static bool vmx_switched_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 }
 
 /*
- * Exit reasons 31/32: RDMSR/WRMSR. Without MSR bitmaps every access
- * exits (SDM 26.1.3); the guest sees a small set, the rest raise #GP(0)
+ * Exit reasons 31/32: RDMSR/WRMSR of an MSR the MSR bitmap does not let
+ * pass (SDM 26.1.3; vmx_msr_bitmap.c), or of any MSR under
+ * MINIVMM_POLICY_MSR; the guest sees a small set, the rest raise #GP(0)
  * (see docs/uapi.md for the list and why).
  */
 bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)

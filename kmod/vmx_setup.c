@@ -72,7 +72,8 @@ int vmx_setup_controls(void)
 			 PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
 			 &vmx_ctls.pin);
 	/*
-	 * HLT and every port access exit; MSR accesses exit (no bitmap).
+	 * HLT and every port access exit; MSR accesses exit except what the
+	 * MSR bitmap lets pass (vmx_msr_bitmap.c).
 	 * CR8 accesses exit: without a TPR shadow, a guest MOV CR8 would set
 	 * the host CPU's own APIC TPR. MONITOR/MWAIT exit (and raise #UD):
 	 * a guest must not park the physical CPU. MOV DR exits: DR0-3 and
@@ -117,6 +118,9 @@ int vmx_setup_controls(void)
 	 */
 	if (minivmm_ctl_allowed1(c->procbased_ctls2) & SECONDARY_EXEC_WBINVD_EXITING)
 		vmx_ctls.proc2 |= SECONDARY_EXEC_WBINVD_EXITING;
+	/* MSRs the CPU switches pass through (vmx_msr_bitmap.c). */
+	if (minivmm_ctl_allowed1(minivmm_caps_proc(c)) & CPU_BASED_USE_MSR_BITMAPS)
+		vmx_ctls.proc |= CPU_BASED_USE_MSR_BITMAPS;
 	vmx_nr_switched_msrs = 0;
 	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_STAR;
 	vmx_switched_msrs[vmx_nr_switched_msrs++] = MSR_LSTAR;
@@ -202,6 +206,10 @@ void vmx_update_proc_ctls(struct minivmm_vcpu *vcpu)
 	u32 ctls = vmx_ctls.proc |
 		   (vcpu->intr_window ? CPU_BASED_INTR_WINDOW_EXITING : 0) |
 		   (vcpu->singlestep && !vcpu->step_tf ? CPU_BASED_MONITOR_TRAP_FLAG : 0);
+
+	/* Every MSR access is userspace's to see under MINIVMM_POLICY_MSR. */
+	if (vcpu->policy.to_user & MINIVMM_POLICY_MSR)
+		ctls &= ~CPU_BASED_USE_MSR_BITMAPS;
 
 	if (ctls == vcpu->proc_ctls)
 		return;
@@ -559,6 +567,8 @@ long vmx_setup_vmcs(struct minivmm_vcpu *vcpu, void *unused)
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
+	if (vmx_ctls.proc & CPU_BASED_USE_MSR_BITMAPS)
+		vmcs_write(MSR_BITMAP, vmx_msr_bitmap_pa());
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_LOAD_ADDR, __pa(vcpu->msr_host));
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, vmx_nr_switched_msrs);
