@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "accel.h"
 #include "boot.h"
 #include "bzimage.h"
 #include "cli.h"
@@ -216,7 +218,8 @@ static void run_setup_policy(struct vm *vm, const struct run_opts *opts)
 		return;
 	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_EXIT_POLICY) <= 0)
 		die(VMM_EXIT_UNSUPPORTED,
-		    "--exit and --cpuid need MINIVMM_CAP_EXIT_POLICY (module too old?)");
+		    "--exit and --cpuid need MINIVMM_CAP_EXIT_POLICY (%s)",
+		    accel_is_kvm() ? "minivmm's module, not --accel kvm" : "module too old?");
 	if ((p->to_user & MINIVMM_POLICY_CPUID) || opts->nr_cpuid) {
 		ret = cpuid_table_from_module(&vm->cpuid, &vm->vcpu);
 		if (ret)
@@ -252,6 +255,15 @@ static void run_trace_end(const struct vm *vm)
 		pio__unhandled_ports(), mmio__unhandled_accesses());
 }
 
+/* minivmm's own memory at its peak (guest memory touched included). */
+static void run_print_rss(FILE *f)
+{
+	struct rusage ru;
+
+	if (!getrusage(RUSAGE_SELF, &ru))
+		fprintf(f, VMM_PROG ": stats: peak RSS of minivmm: %ld KiB\n", ru.ru_maxrss);
+}
+
 /* --stats: what the vCPU's exits were, the kernel-handled ones included. */
 static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 {
@@ -260,8 +272,14 @@ static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 				 (unsigned long)&st);
 
 	if (ret < 0) {
-		fprintf(stderr, VMM_PROG ": stats: MINIVMM_GET_VCPU_STATS failed: %s\n",
-			strerror(-ret));
+		if (accel_is_kvm()) {
+			fprintf(stderr, VMM_PROG ": stats: --accel kvm has no per-reason exit counts: %llu exits reached minivmm\n",
+				vm->vcpu.exits);
+			run_print_rss(stderr);
+		}
+		else
+			fprintf(stderr, VMM_PROG ": stats: MINIVMM_GET_VCPU_STATS failed: %s\n",
+				strerror(-ret));
 		return;
 	}
 	if (opts->compare_fd >= 0) {
@@ -275,6 +293,7 @@ static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 	exit_stats_print(vm->stats_out, &st);
 	if (vm->vcpu.xt)
 		exit_trace_print_costs(vm->stats_out, vm->vcpu.xt, &st);
+	run_print_rss(vm->stats_out);
 }
 
 /* Open @path for the trace or statistics (as the user), or stderr. */
@@ -418,6 +437,9 @@ int run_guest(const struct cli_opts *cli, const struct run_opts *o)
 	run_close_output(vm.trace_out);
 	run_close_output(vm.stats_out);
 
+	if (vm.vcpu.hypercalls > VCPU_HYPERCALLS_SHOWN)
+		fprintf(stderr, VMM_PROG ": %llu hypercalls in all, the first %d shown; all returned -1\n",
+			vm.vcpu.hypercalls, VCPU_HYPERCALLS_SHOWN);
 	if (vm.rom.path && vm.vcpu.trace)
 		fprintf(vm.trace_out, VMM_PROG ": trace: %llu writes to the ROM at %#llx dropped\n",
 			vm.rom.writes, (unsigned long long)vm.rom.gpa);

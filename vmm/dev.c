@@ -5,15 +5,53 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
+#include <string.h>
+#include <sys/mman.h>
+
 #include "uapi/minivmm.h"
+#include "accel.h"
 #include "dev.h"
 #include "errors.h"
 
+static bool dev_kvm;
+
+bool accel_select(const char *name)
+{
+	if (!strcmp(name, "minivmm"))
+		dev_kvm = false;
+	else if (!strcmp(name, "kvm"))
+		dev_kvm = true;
+	else
+		return false;
+	return true;
+}
+
+bool accel_is_kvm(void)
+{
+	return dev_kvm;
+}
+
+const char *accel_name(void)
+{
+	return dev_kvm ? "kvm" : "minivmm";
+}
+
 int __dev_open(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd;
 
+	/* The default device is minivmm's: KVM's is /dev/kvm. */
+	if (dev_kvm)
+		return accel_kvm_open(strcmp(path, VMM_DEFAULT_DEVICE) ? path : "/dev/kvm");
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+void *dev_map_run(int fd, size_t size)
+{
+	if (dev_kvm)
+		return accel_kvm_map_run(fd, size);
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 }
 
 int dev_open(const char *path)
@@ -29,8 +67,11 @@ int dev_open(const char *path)
 
 int __dev_ioctl(int fd, unsigned long req, unsigned long arg)
 {
-	int ret = ioctl(fd, req, arg);
+	int ret;
 
+	if (dev_kvm)
+		return accel_kvm_ioctl(fd, req, arg);
+	ret = ioctl(fd, req, arg);
 	return ret < 0 ? -errno : ret;
 }
 

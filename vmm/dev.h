@@ -6,12 +6,16 @@
 #ifndef VMM_DEV_H
 #define VMM_DEV_H
 
+#include <stddef.h>
+
 #define VMM_DEFAULT_DEVICE	"/dev/minivmm"
 
 int __dev_open(const char *path);
 int dev_open(const char *path);
 
 int __dev_ioctl(int fd, unsigned long req, unsigned long arg);
+/* The vCPU's run page (mmap of its fd, or the backend's): MAP_FAILED on error. */
+void *dev_map_run(int fd, size_t size);
 int _dev_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 
 /*

@@ -40,6 +40,7 @@ struct run_opts {
 	const char *append;	/* --append, or NULL */
 	struct exit_policy policy;	/* --exit */
 	struct rom rom;		/* --rom: path and address */
+	const char *accel;	/* --accel: "minivmm" (default) or "kvm" */
 	struct cpuid_override cpuid[RUN_MAX_CPUID_OVERRIDES];	/* --cpuid */
 	unsigned int nr_cpuid;
 	bool compare;		/* --compare-policy: run twice */

@@ -15,6 +15,7 @@
 #include "exit_trace.h"
 #include "guest_mem.h"
 #include "options.h"
+#include "accel.h"
 #include "run.h"
 #include "uapi/minivmm.h"
 
@@ -41,6 +42,7 @@ const struct option run_long_opts[] = {
 	{ "exit",	required_argument,	NULL, 'x' },
 	{ "cpuid",	required_argument,	NULL, 'c' },
 	{ "rom",	required_argument,	NULL, 'R' },
+	{ "accel",	required_argument,	NULL, 'A' },
 	{ "compare-policy", required_argument,	NULL, 'C' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -116,6 +118,10 @@ void run_print_usage(FILE *f)
 		"      --rom FILE@GPA    FILE as read-only guest memory at GPA (a multiple\n"
 		"                        of 4K): reads at memory speed, writes exit as MMIO\n"
 		"                        and are dropped, as on a ROM\n"
+		"      --accel BACKEND   minivmm (the default: /dev/minivmm) or kvm: the same\n"
+		"                        loaders, devices and exit handlers on /dev/kvm\n"
+		"                        (without the module's exit trace, exit policy\n"
+		"                        and exit counts; KVM answers VMCALL itself)\n"
 		"  -u, --user USER       once the device is open, run as USER (a name or\n"
 		"                        uid; needs root); under sudo the default is the\n"
 		"                        user who ran sudo (SUDO_UID/SUDO_GID). The image\n"
@@ -442,6 +448,13 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 			break;
 		case 'R':
 			ret = rom_parse(optarg, &opts->rom, err);
+			break;
+		case 'A':
+			if (!accel_select(optarg)) {
+				fprintf(err, VMM_PROG ": run: --accel %s: want minivmm or kvm\n", optarg);
+				return VMM_EXIT_USAGE;
+			}
+			opts->accel = optarg;
 			break;
 		case 'C':
 			opts->compare = true;
