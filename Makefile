@@ -16,7 +16,7 @@ KDIR     ?= $(firstword $(wildcard $(KDIR_RUNNING) $(KDIR61)))
 
 BUILD    := $(CURDIR)/build
 
-.PHONY: all module minivmm guests clean deps test unit kbuild-check demo help exit-docs
+.PHONY: all module minivmm guests clean deps test unit kbuild-check demo help exit-docs bench
 
 all: module minivmm guests
 
@@ -27,6 +27,8 @@ help:
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make unit       criterion unit tests only"
 	@echo "make kbuild-check   build the module for 6.1 and 6.12 (W=1, no warnings)"
+	@echo "make bench          exit costs per class, minivmm against KVM, in one Bochs boot"
+	@echo "make exit-docs      refresh the trace excerpts of docs/exits/ from the suite's files"
 	@echo "make emu SUITE=vmx|smp|novmx|smoke EMU=bochs|qemu CPUS=N   one emulator suite"
 	@echo "make fuzz SECONDS=120 [SEED=N] [OPS=N] [TRACE=1]   fuzz /dev/minivmm in Bochs"
 	@echo "make install [DESTDIR=] [PREFIX=/usr/local]   ./minivmm, man page, completion, udev rule"
@@ -51,6 +53,10 @@ endif
 
 deps:
 	tools/deps.sh
+
+# Exit costs, minivmm against KVM in one Bochs boot (docs/performance.md).
+bench:
+	$(MAKE) emu EMU=bochs SUITE=bench CPUS=1 CPU_MODEL=corei7_haswell_4770 EMU_TIMEOUT=2400
 
 # docs/exits/: the trace excerpts from tests/emu/expected/ (suite exits).
 exit-docs:

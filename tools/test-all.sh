@@ -9,7 +9,8 @@
 #   4b. install      make install/uninstall into a DESTDIR, the man page,
 #                    bash completion, dkms add/build/install in temporary
 #                    trees for every installed kernel (tools/check-install.sh)
-#   5. emulator      Bochs (VT-x): suites vmx, vm, run and exits (1 CPU), smp (2
+#   5. emulator      Bochs (VT-x): suites vmx, vm, run, exits, kvm (the
+#                    guests under --accel kvm too) and bench (1 CPU), smp (2
 #                    CPUs, another CPU model) and linux (Debian's kernel as a
 #                    guest); QEMU TCG (no VT-x): suite novmx;
 #                    after suite vm, tools/check-errno-table.sh: every row of
@@ -97,6 +98,12 @@ part emu-bochs-exits make -s emu EMU=bochs SUITE=exits CPUS=1 CPU_MODEL=corei7_h
 count_lines "$logs/emu-bochs-exits.log"
 part exit-docs tools/exit-docs.sh --check
 count_lines "$logs/exit-docs.log"
+# The differential suite: the guests under minivmm.ko and under --accel kvm.
+part emu-bochs-kvm make -s emu EMU=bochs SUITE=kvm CPUS=1 CPU_MODEL=corei7_haswell_4770
+count_lines "$logs/emu-bochs-kvm.log"
+# make bench: the table must be complete (figures, no timing verdicts).
+part emu-bochs-bench make -s bench
+count_lines "$logs/emu-bochs-bench.log"
 part emu-bochs-smp make -s emu EMU=bochs SUITE=smp CPUS=2 CPU_MODEL=broadwell_ult
 count_lines "$logs/emu-bochs-smp.log"
 # Debian's stock kernel booted under minivmm: four boots, 5-6 minutes.

@@ -49,9 +49,12 @@ struct vcpu {
 	__u64 bp_addr;
 	unsigned long long bp_hits;
 	unsigned long long injected;	/* vectors queued with MINIVMM_INTERRUPT */
+	unsigned long long hypercalls;	/* VMCALLs; the first VCPU_HYPERCALLS_SHOWN printed */
 	/* The table given to MINIVMM_SET_CPUID, for --exit cpuid=user; or NULL. */
 	const struct cpuid_table *cpuid;
 };
+
+#define VCPU_HYPERCALLS_SHOWN	8
 
 enum vcpu_action {
 	VCPU_CONTINUE,

@@ -17,6 +17,19 @@ void serial_puts(const char *s)
 		serial_putc(*s++);
 }
 
+void serial_put_dec(u64 v)
+{
+	char buf[21];
+	int i = sizeof(buf);
+
+	buf[--i] = '\0';
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	serial_puts(buf + i);
+}
+
 void serial_put_hex(u64 v, unsigned int digits)
 {
 	static const char hex[] = "0123456789abcdef";

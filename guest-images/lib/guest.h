@@ -79,6 +79,7 @@ static inline void mmio_write32(u64 addr, u32 v)
 void serial_putc(char c);
 void serial_puts(const char *s);
 void serial_put_hex(u64 v, unsigned int digits);
+void serial_put_dec(u64 v);
 
 /*
  * One line per check, "<prefix>: PASS <name>" or "<prefix>: FAIL <name>:

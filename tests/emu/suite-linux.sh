@@ -109,8 +109,9 @@ t0=$(stamp)
 minivmm run --exit cpuid=user --exit msr=user --exit cr=user --exit exception=user \
 	--exit io=kernel --stats=json --stats-file /tmp/lstats.json \
 	--timeout $LINUX_TIMEOUT --mem 160M --kernel "$K" --initrd "$I" </dev/null \
-	>/tmp/lout.txt 2>/tmp/lerr
+	>/tmp/lout.raw 2>/tmp/lerr
 rc=$?
+tr -d '\r' </tmp/lout.raw >/tmp/lout.txt
 t1=$(stamp)
 t_show "linux, every movable exit moved: rc=$rc after $(echo "$t1 $t0" | awk '{print $1 - $2}') s"
 # where REASON: "count kernel user" of exit reason REASON in the stats.

@@ -80,7 +80,7 @@ endif
 # The Linux-guest suite boots Debian's stock vmlinuz (the compressed file
 # from the package, unmodified) under minivmm, with a busybox initramfs.
 EMU_GUEST_INITRD := $(EMU_DIR)/linux-guest.cpio
-ifeq ($(SUITE),linux)
+ifneq ($(filter linux bench,$(SUITE)),)
 EMU_EXTRA	+= $(EMU_STOCK):/guests/vmlinuz $(EMU_GUEST_INITRD):/guests/linux-initrd.cpio
 EMU_INITRD_DEPS	+= $(EMU_GUEST_INITRD)
 endif

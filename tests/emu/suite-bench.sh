@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench: one Bochs boot, bench.elf (guest-images/bench.c) under
+# minivmm.ko and then under the stock kvm_intel (--accel kvm), one table
+# of min and median round-trip cycles per exit class and their ratio;
+# then the stock Linux kernel booted to /init on both. Figures, not
+# verdicts: the checks only say the table is complete
+# (docs/performance.md explains the numbers).
+. /tests/lib.sh
+
+t_check insmod insmod /lib/modules/minivmm.ko
+for m in irqbypass kvm kvm-intel; do
+	insmod /lib/modules/$m.ko || t_fail "insmod-$m" "insmod $m.ko failed"
+done
+
+minivmm run --timeout 300 /guests/bench.elf >/tmp/b.minivmm 2>/tmp/e.minivmm
+rc1=$?
+minivmm run --accel kvm --timeout 300 /guests/bench.elf >/tmp/b.kvm 2>/tmp/e.kvm
+rc2=$?
+[ $rc1 = 0 ] && [ $rc2 = 0 ] && t_pass bench-runs ||
+	t_fail bench-runs "rc $rc1/$rc2: $(head -c 200 /tmp/e.minivmm) $(head -c 200 /tmp/e.kvm)"
+# "bench: CLASS min=N median=M" from each; one row per class.
+t_show "bench: cycles per round trip (Bochs, corei7_haswell_4770: emulated path lengths)"
+t_show "$(printf '%-22s %9s %9s %6s %9s %9s %6s' class minivmm kvm ratio 'minivmm~' 'kvm~' ratio)"
+n=0
+for cls in $(sed -n 's/^bench: \([a-z_]*\) min=.*/\1/p' /tmp/b.minivmm); do
+	m=$(sed -n "s/^bench: $cls min=\([0-9]*\) median=\([0-9]*\)$/\1 \2/p" /tmp/b.minivmm)
+	k=$(sed -n "s/^bench: $cls min=\([0-9]*\) median=\([0-9]*\)$/\1 \2/p" /tmp/b.kvm)
+	[ -n "$m" ] && [ -n "$k" ] && n=$((n + 1))
+	t_show "$(echo "$cls $m $k" | awk '{
+		r1 = $4 ? sprintf("%.2f", $2 / $4) : "-"; r2 = $5 ? sprintf("%.2f", $3 / $5) : "-"
+		printf "%-22s %9s %9s %6s %9s %9s %6s", $1, $2, $4, r1, $3, $5, r2 }')"
+done
+[ "$n" -ge 13 ] && t_pass bench-table-complete || t_fail bench-table-complete "$n classes on both backends"
+t_show "bench: minivmm stderr: $(grep -c . /tmp/e.minivmm) lines ($(tail -n 1 /tmp/e.minivmm))"
+
+# The VMM's own memory: peak RSS of a hello guest (getrusage).
+minivmm run --stats /guests/hello64.elf >/dev/null 2>/tmp/e
+t_show "bench: $(grep 'peak RSS' /tmp/e | sed 's/^minivmm: stats: //')"
+grep -q 'peak RSS' /tmp/e && t_pass bench-rss || t_fail bench-rss "$(tail -c 200 /tmp/e)"
+
+# The stock kernel to its /init marker, on each backend.
+stamp() { cut -d' ' -f1 /proc/uptime; }
+for accel in minivmm kvm; do
+	t0=$(stamp)
+	minivmm run --accel $accel --timeout 1500 --mem 160M --kernel /guests/vmlinuz \
+		--initrd /guests/linux-initrd.cpio </dev/null 2>/tmp/lerr |
+		while IFS= read -r l; do
+			case $l in LINUXGUEST:\ up*) stamp >/tmp/t.up ;; esac
+		done
+	if [ -s /tmp/t.up ]; then
+		t_show "bench: linux boot to /init under $accel: $(echo "$(cat /tmp/t.up) $t0" | awk '{print $1 - $2}') s"
+		t_pass bench-linux-$accel
+	else
+		t_fail bench-linux-$accel "no marker: $(tail -c 300 /tmp/lerr | sed 's/Kernel panic/Kernel-panic/')"
+	fi
+	rm -f /tmp/t.up
+done
+
+for m in kvm-intel kvm irqbypass; do
+	rmmod $m || t_fail "rmmod-$m" "rmmod $m failed"
+done
+t_check rmmod rmmod minivmm
+t_done
