@@ -25,6 +25,16 @@ struct minivmm_trace {
 	u64 lost;		/* since the last read */
 };
 
+/*
+ * The ring's memory, 0 while tracing is off: a number kept beside the
+ * ring, so GET_VCPU_STATS, which does not take vcpu->mutex, never reads
+ * a ring SET_TRACE may be freeing.
+ */
+u64 exit_trace_bytes(struct minivmm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->trace_bytes);
+}
+
 void exit_trace_free(struct minivmm_vcpu *vcpu)
 {
 	if (!vcpu->trace)
@@ -32,6 +42,7 @@ void exit_trace_free(struct minivmm_vcpu *vcpu)
 	vfree(vcpu->trace->rec);
 	kfree(vcpu->trace);
 	vcpu->trace = NULL;
+	WRITE_ONCE(vcpu->trace_bytes, 0);
 }
 
 /* MINIVMM_SET_TRACE (vcpu->mutex held). */
@@ -61,6 +72,7 @@ long exit_trace_setup(struct minivmm_vcpu *vcpu,
 	}
 	t->mask = s.nr_records - 1;
 	vcpu->trace = t;
+	WRITE_ONCE(vcpu->trace_bytes, sizeof(*t) + (u64)s.nr_records * sizeof(*t->rec));
 	vcpu->trace_exit_tsc = 0;
 	return 0;
 }

@@ -126,6 +126,19 @@ int vcpu_check_cpuid_entries(const struct minivmm_cpuid *c)
 	return 0;
 }
 
+/*
+ * What the module allocated for @vcpu: the structure, the VMCS, run and
+ * MSR-area pages, the XSAVE area, the CPUID table and the trace ring
+ * (vcpu_create(), SET_CPUID, SET_TRACE), as MINIVMM_GET_VCPU_STATS
+ * reports it. Read racily: a figure, not a lock-protected snapshot.
+ */
+static u64 vcpu_kernel_bytes(struct minivmm_vcpu *vcpu)
+{
+	return sizeof(*vcpu) + 3 * PAGE_SIZE + vcpu_fpu_area_bytes() +
+	       READ_ONCE(vcpu->cpuid_nent) * sizeof(struct minivmm_cpuid_entry) +
+	       exit_trace_bytes(vcpu);
+}
+
 /* MINIVMM_SET_CPUID: validate, then swap the table in (we hold vcpu->mutex). */
 static long vcpu_set_cpuid(struct minivmm_vcpu *vcpu, struct minivmm_cpuid __user *argp)
 {
@@ -170,6 +183,8 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		struct minivmm_vcpu_stats st = vcpu->stats;
 
 		st.ept_table_pages = READ_ONCE(vcpu->vm->ept.nr_tables);
+		st.vcpu_bytes = vcpu_kernel_bytes(vcpu);
+		st.vm_bytes = sizeof(*vcpu->vm) + st.ept_table_pages * PAGE_SIZE;
 		return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
 	}
 	if (mutex_lock_killable(&vcpu->mutex))

@@ -130,6 +130,12 @@ bool vcpu_fpu_set_xcr0(struct minivmm_vcpu *vcpu, u64 xcr0)
  * Table 10-1), MXCSR being read from memory whenever SSE or AVX is
  * restored.
  */
+/* The bytes vcpu_fpu_alloc() takes per vCPU. */
+u64 vcpu_fpu_area_bytes(void)
+{
+	return PAGE_SIZE << get_order(fpu_caps.size);
+}
+
 int vcpu_fpu_alloc(struct minivmm_vcpu *vcpu)
 {
 	u8 *area = (u8 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,

@@ -124,6 +124,7 @@ struct minivmm_vcpu {
 	struct minivmm_vcpu_stats stats;	/* MINIVMM_GET_VCPU_STATS */
 	/* The exit trace (exit_trace.c), NULL while off. */
 	struct minivmm_trace *trace;
+	u64 trace_bytes;		/* its memory, for GET_VCPU_STATS */
 	struct minivmm_trace_record trace_pending;
 	u64 trace_exit_tsc;		/* TSC at the last exit, 0: none yet */
 	u64 trace_prev_cycles;		/* that exit to the entry after it */
@@ -249,6 +250,7 @@ u64 vcpu_fpu_guest_supported_xcr0(void);
 u32 vcpu_fpu_xsave_size(u64 xcr0);
 bool vcpu_fpu_set_xcr0(struct minivmm_vcpu *vcpu, u64 xcr0);
 int vcpu_fpu_alloc(struct minivmm_vcpu *vcpu);
+u64 vcpu_fpu_area_bytes(void);
 void vcpu_fpu_free(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_load(struct minivmm_vcpu *vcpu);
 void vcpu_fpu_put(struct minivmm_vcpu *vcpu);
@@ -261,6 +263,7 @@ long exit_trace_setup(struct minivmm_vcpu *vcpu,
 long exit_trace_read(struct minivmm_vcpu *vcpu,
 		     struct minivmm_trace_read __user *argp);
 void exit_trace_free(struct minivmm_vcpu *vcpu);
+u64 exit_trace_bytes(struct minivmm_vcpu *vcpu);
 void exit_trace_begin(struct minivmm_vcpu *vcpu);
 void exit_trace_commit(struct minivmm_vcpu *vcpu, bool to_user);
 

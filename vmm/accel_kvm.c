@@ -399,7 +399,7 @@ static __u32 kvm_run_exit(void)
 		memset(&run->internal, 0, sizeof(run->internal));
 		run->internal.exit_reason = k->internal.suberror;
 		return MINIVMM_EXIT_INTERNAL_ERROR;
-	default:
+	default:	/* KVM's reason for minivmm's message (vcpu.c) */
 		memset(&run->internal, 0, sizeof(run->internal));
 		run->internal.exit_reason = k->exit_reason;
 		return MINIVMM_EXIT_UNKNOWN;
@@ -417,7 +417,10 @@ static int kvm_run(void)
 		return 0;
 	}
 	kvm_run_enter();
-	ret = kvm_call(kvm.vcpu, KVM_RUN, NULL);
+	do {
+		ret = kvm_call(kvm.vcpu, KVM_RUN, NULL);
+		/* A CR8 write without KVM's LAPIC: the TPR is in kvm_run, go on. */
+	} while (!ret && kvm.krun->exit_reason == KVM_EXIT_SET_TPR);
 	if (ret == -EINTR || (!ret && kvm.krun->exit_reason == KVM_EXIT_INTR)) {
 		/* The deadline's signal, or another (minivmm's stop signals). */
 		run->ready_for_interrupt_injection = kvm.krun->ready_for_interrupt_injection;

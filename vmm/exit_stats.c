@@ -109,4 +109,9 @@ void exit_stats_print(FILE *f, const struct minivmm_vcpu_stats *s)
 			fprintf(f, VMM_PROG ": stats: %10llu     exception %s\n",
 				(unsigned long long)s->exceptions[i],
 				exception_name(i, buf, sizeof(buf)));
+	if (s->vcpu_bytes)
+		fprintf(f, VMM_PROG ": stats: module memory: %llu KiB for the vCPU, %llu KiB for the VM (%llu EPT table pages)\n",
+			(unsigned long long)(s->vcpu_bytes + 1023) / 1024,
+			(unsigned long long)(s->vm_bytes + 1023) / 1024,
+			(unsigned long long)s->ept_table_pages);
 }

@@ -225,6 +225,8 @@ void exit_stats_print_json(FILE *f, const struct exit_trace *t,
 	json_u64(&w, "userspace_exits", st->userspace_exits);
 	json_u64(&w, "guest_exits", exit_stats_guest_exits(st));
 	json_u64(&w, "injected_irqs", st->injected_irqs);
+	json_u64(&w, "vcpu_bytes", st->vcpu_bytes);
+	json_u64(&w, "vm_bytes", st->vm_bytes);
 	if (t) {
 		json_u64(&w, "traced", t->records);
 		json_u64(&w, "lost", t->lost);

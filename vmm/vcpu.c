@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/time.h>
 
+#include "accel.h"
 #include "console.h"
 #include "dev.h"
 #include "devices.h"
@@ -457,8 +458,12 @@ static enum vcpu_action handle_intr(struct vcpu *v, int *status)
 
 static enum vcpu_action handle_unknown(struct vcpu *v, int *status)
 {
-	fprintf(v->err, VMM_PROG ": unknown exit reason %u from the module\n",
-		v->run->exit_reason);
+	if (accel_is_kvm())
+		fprintf(v->err, VMM_PROG ": KVM exit reason %llu has no minivmm equivalent\n",
+			(unsigned long long)v->run->internal.exit_reason);
+	else
+		fprintf(v->err, VMM_PROG ": unknown exit reason %u from the module\n",
+			v->run->exit_reason);
 	vcpu_dump_state(v);
 	*status = VMM_EXIT_UNKNOWN_EXIT;
 	return VCPU_STOP;

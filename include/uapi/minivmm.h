@@ -247,7 +247,9 @@ struct minivmm_vcpu_stats {
 	__u64 exceptions[32];			/* exit reason 0, by vector */
 	__u64 ept_table_pages;			/* the VM's EPT tables now, root included */
 	__u64 injected_irqs;			/* MINIVMM_INTERRUPT vectors injected */
-	__u64 reserved[12];
+	/* Kernel memory the module holds now for this vCPU and for its VM. */
+	__u64 vcpu_bytes, vm_bytes;
+	__u64 reserved[10];
 };
 #define MINIVMM_GET_VCPU_STATS	_IOR(MINIVMMIO, 0x26, struct minivmm_vcpu_stats)
 

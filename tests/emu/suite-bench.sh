@@ -34,10 +34,16 @@ done
 [ "$n" -ge 13 ] && t_pass bench-table-complete || t_fail bench-table-complete "$n classes on both backends"
 t_show "bench: minivmm stderr: $(grep -c . /tmp/e.minivmm) lines ($(tail -n 1 /tmp/e.minivmm))"
 
-# The VMM's own memory: peak RSS of a hello guest (getrusage).
-minivmm run --stats /guests/hello64.elf >/dev/null 2>/tmp/e
-t_show "bench: $(grep 'peak RSS' /tmp/e | sed 's/^minivmm: stats: //')"
+# Memory: minivmm's peak RSS for a hello guest (getrusage; the guest
+# memory the module pins is in it, named apart) and the module's own.
+for mem in 64M 2M; do
+	minivmm run --stats --mem $mem /guests/hello64.elf >/dev/null 2>/tmp/e
+	t_show "bench: --mem $mem: $(grep 'peak RSS' /tmp/e | sed 's/^minivmm: stats: //')"
+done
 grep -q 'peak RSS' /tmp/e && t_pass bench-rss || t_fail bench-rss "$(tail -c 200 /tmp/e)"
+t_show "bench: $(grep 'module memory' /tmp/e | sed 's/^minivmm: stats: //')"
+minivmm run --accel kvm --stats --mem 2M /guests/hello64.elf >/dev/null 2>/tmp/e
+t_show "bench: kvm, --mem 2M: $(grep 'peak RSS' /tmp/e | sed 's/^minivmm: stats: //')"
 
 # The stock kernel to its /init marker, on each backend.
 stamp() { cut -d' ' -f1 /proc/uptime; }
