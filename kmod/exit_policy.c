@@ -30,6 +30,7 @@ static int exit_policy_check(const struct minivmm_exit_policy *p)
 	u32 i, j;
 
 	if ((p->to_user & ~MINIVMM_POLICY_ALL) ||
+	    (p->to_kernel & ~MINIVMM_POLICY_KERNEL_VMCALL) || p->pad ||
 	    p->nr_io_ignore > MINIVMM_POLICY_MAX_IO_IGNORE)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
@@ -99,6 +100,11 @@ void exit_policy_before_entry(struct minivmm_vcpu *vcpu)
 bool exit_policy_to_user(struct minivmm_vcpu *vcpu, u32 class)
 {
 	return vcpu->policy.to_user & class;
+}
+
+bool exit_policy_to_kernel(struct minivmm_vcpu *vcpu, u32 class)
+{
+	return vcpu->policy.to_kernel & class;
 }
 
 /*

@@ -329,6 +329,7 @@ long vm_set_exit_policy(struct minivmm_vm *vm,
 			struct minivmm_exit_policy __user *argp);
 void exit_policy_before_entry(struct minivmm_vcpu *vcpu);
 bool exit_policy_to_user(struct minivmm_vcpu *vcpu, u32 class);
+bool exit_policy_to_kernel(struct minivmm_vcpu *vcpu, u32 class);
 bool exit_policy_io_ignored(struct minivmm_vcpu *vcpu, u16 port, u32 size,
 			    bool in);
 int exit_policy_forward_cpuid(struct minivmm_vcpu *vcpu);

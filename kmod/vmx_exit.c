@@ -403,10 +403,20 @@ static int handle_hlt(struct minivmm_vcpu *vcpu)
 	return 0;
 }
 
-/* Exit reason 18: VMCALL is the hypercall (SDM 26.1.2); RAX = number. */
+/*
+ * Exit reason 18: VMCALL is the hypercall (SDM 26.1.2); RAX = number.
+ * Userspace's, unless it has none and lets the module answer -1
+ * (MINIVMM_POLICY_KERNEL_VMCALL).
+ */
 static int handle_vmcall(struct minivmm_vcpu *vcpu)
 {
 	struct minivmm_run *run = vcpu->run;
+
+	if (exit_policy_to_kernel(vcpu, MINIVMM_POLICY_KERNEL_VMCALL)) {
+		vcpu->regs[VCPU_RAX] = -1ull;
+		vmx_skip_instruction(vcpu);
+		return 1;
+	}
 
 	run->exit_reason = MINIVMM_EXIT_HYPERCALL;
 	run->hypercall.nr = vcpu->regs[VCPU_RAX];

@@ -214,7 +214,7 @@ static void run_setup_policy(struct vm *vm, const struct run_opts *opts)
 	unsigned int i;
 	int ret;
 
-	if (!p->to_user && !p->io_kernel && !opts->nr_cpuid)
+	if (!p->to_user && !p->io_kernel && !p->vmcall_kernel && !opts->nr_cpuid)
 		return;
 	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_EXIT_POLICY) <= 0)
 		die(VMM_EXIT_UNSUPPORTED,

@@ -24,18 +24,19 @@ struct exit_class {
 	const char *name;
 	__u32 policy;		/* MINIVMM_POLICY_* moved to userspace */
 	bool io;		/* io: ignored ports moved into the module */
+	bool vmcall;		/* vmcall: answered -1 by the module */
 	const char *fixed;	/* why it cannot move, or NULL */
 };
 
 static const struct exit_class exit_classes[] = {
-	{ "cpuid",	MINIVMM_POLICY_CPUID,	 false, NULL },
-	{ "msr",	MINIVMM_POLICY_MSR,	 false, NULL },
-	{ "cr",		MINIVMM_POLICY_CR,	 false, NULL },
-	{ "exception",	MINIVMM_POLICY_EXCEPTION, false, NULL },
-	{ "io",		0,			 true,	NULL },
-	{ "hlt",	0, false, "userspace decides what wakes a halted guest (its timers and devices live there)" },
-	{ "mmio",	0, false, "the devices behind MMIO live in userspace" },
-	{ "vmcall",	0, false, "hypercalls are minivmm's, not the module's" },
+	{ "cpuid",	MINIVMM_POLICY_CPUID,	 false, false, NULL },
+	{ "msr",	MINIVMM_POLICY_MSR,	 false, false, NULL },
+	{ "cr",		MINIVMM_POLICY_CR,	 false, false, NULL },
+	{ "exception",	MINIVMM_POLICY_EXCEPTION, false, false, NULL },
+	{ "io",		0,			 true,	false, NULL },
+	{ "vmcall",	0,			 false, true,	NULL },
+	{ "hlt",	0, false, false, "userspace decides what wakes a halted guest (its timers and devices live there)" },
+	{ "mmio",	0, false, false, "the devices behind MMIO live in userspace" },
 };
 
 #define NR_EXIT_CLASSES	(sizeof(exit_classes) / sizeof(exit_classes[0]))
@@ -75,6 +76,10 @@ int exit_policy_parse(struct exit_policy *p, const char *arg, FILE *err)
 		p->io_kernel = !user;
 		return 0;
 	}
+	if (c->vmcall) {
+		p->vmcall_kernel = !user;
+		return 0;
+	}
 	if (user)
 		p->to_user |= c->policy;
 	else
@@ -96,7 +101,7 @@ void exit_policy_describe(const struct exit_policy *p, char *buf, size_t len)
 
 		if (c->policy && (p->to_user & c->policy))
 			where = "user";
-		else if (c->io && p->io_kernel)
+		else if ((c->io && p->io_kernel) || (c->vmcall && p->vmcall_kernel))
 			where = "kernel";
 		if (where && off < len)
 			off += snprintf(buf + off, len - off, "%s%s=%s",
@@ -116,13 +121,17 @@ void exit_policy_print_help(FILE *f)
 		fprintf(f, "  %-10s %s\n", c->name,
 			c->fixed ? "user only" :
 			c->io ? "user (default) or kernel: ports minivmm ignores (port80)" :
+			c->vmcall ? "user (default) or kernel: every VMCALL returns -1 there" :
 			"kernel (default) or user");
 	}
 }
 
 int exit_policy_apply(const struct exit_policy *p, struct vcpu *v, int vm_fd)
 {
-	struct minivmm_exit_policy mp = { .to_user = p->to_user };
+	struct minivmm_exit_policy mp = {
+		.to_user = p->to_user,
+		.to_kernel = p->vmcall_kernel ? MINIVMM_POLICY_KERNEL_VMCALL : 0,
+	};
 	int ret;
 
 	if (p->io_kernel) {

@@ -20,6 +20,7 @@
 struct exit_policy {
 	__u32 to_user;		/* MINIVMM_POLICY_* */
 	bool io_kernel;		/* --exit io=kernel */
+	bool vmcall_kernel;	/* --exit vmcall=kernel */
 };
 
 /* One --exit CLASS=user|kernel onto @p: 0 or VMM_EXIT_USAGE (message on @err). */

@@ -102,8 +102,9 @@ void run_print_usage(FILE *f)
 		"                        job; --trace and --stats show where each exit went\n"
 		"      --compare-policy CLASS[,CLASS...]\n"
 		"                        run the guest twice, as given and with each CLASS\n"
-		"                        moved (cpuid, msr, cr, exception to user; io to\n"
-		"                        kernel; or CLASS=WHERE), then print both cost\n"
+		"                        moved (cpuid, msr, cr, exception to user; io,\n"
+		"                        vmcall to kernel; or CLASS=WHERE), then print\n"
+		"                        both cost\n"
 		"                        tables side by side and whether the guest's output\n"
 		"                        and exit status were the same; exits with the\n"
 		"                        second run's status (1 if they differ)\n"
@@ -342,13 +343,14 @@ static int run_parse_compare(const char *arg, struct run_opts *opts, FILE *err)
 			snprintf(item, sizeof(item), "%s", tok);
 		else
 			snprintf(item, sizeof(item), "%s=%s", tok,
-				 strcmp(tok, "io") ? "user" : "kernel");
+				 strcmp(tok, "io") && strcmp(tok, "vmcall") ? "user" : "kernel");
 		ret = exit_policy_parse(&opts->compare_policy, item, err);
 		if (ret)
 			return ret;
 	}
 	if (opts->compare_policy.to_user == opts->policy.to_user &&
-	    opts->compare_policy.io_kernel == opts->policy.io_kernel) {
+	    opts->compare_policy.io_kernel == opts->policy.io_kernel &&
+	    opts->compare_policy.vmcall_kernel == opts->policy.vmcall_kernel) {
 		fprintf(err, VMM_PROG ": run: --compare-policy %s: the same policy twice\n", arg);
 		return VMM_EXIT_USAGE;
 	}

@@ -327,16 +327,22 @@ struct minivmm_trace_read {
  * byte), as on a bus with nothing there. String I/O (INS/OUTS) still
  * goes to userspace.
  *
+ * to_kernel: classes that normally go to userspace which the module
+ * answers itself: MINIVMM_POLICY_KERNEL_VMCALL, every VMCALL returns -1
+ * in RAX (what a VMM without hypercalls answers) without an exit to
+ * userspace.
+ *
  * MINIVMM_SET_EXIT_POLICY - on a VM fd. Errors: EINVAL (unknown to_user
- * bits, nr_io_ignore > MINIVMM_POLICY_MAX_IO_IGNORE, a range of length
- * 0 or past port 0xffff, overlapping ranges, pad or reserved not zero),
- * EFAULT, EIO.
+ * or to_kernel bits, nr_io_ignore > MINIVMM_POLICY_MAX_IO_IGNORE, a
+ * range of length 0 or past port 0xffff, overlapping ranges, pad or
+ * reserved not zero), EFAULT, EIO.
  */
 #define MINIVMM_POLICY_CPUID		(1u << 0)
 #define MINIVMM_POLICY_MSR		(1u << 1)
 #define MINIVMM_POLICY_CR		(1u << 2)
 #define MINIVMM_POLICY_EXCEPTION	(1u << 3)
 #define MINIVMM_POLICY_ALL		0xfu
+#define MINIVMM_POLICY_KERNEL_VMCALL	(1u << 0)
 #define MINIVMM_POLICY_MAX_IO_IGNORE	16
 
 struct minivmm_io_range {
@@ -349,7 +355,9 @@ struct minivmm_exit_policy {
 	__u32 to_user;			/* MINIVMM_POLICY_* */
 	__u32 nr_io_ignore;
 	struct minivmm_io_range io_ignore[MINIVMM_POLICY_MAX_IO_IGNORE];
-	__u64 reserved[4];
+	__u32 to_kernel;		/* MINIVMM_POLICY_KERNEL_* */
+	__u32 pad;
+	__u64 reserved[3];
 };
 #define MINIVMM_SET_EXIT_POLICY	_IOW(MINIVMMIO, 0x2b, struct minivmm_exit_policy)
 

@@ -101,6 +101,13 @@ trace_only mmio 0 48 /guests/mmio.elf
 trace_only hypercall 0 18 /guests/hypercall.bin
 trace_only triple 120 '0\|2' /guests/triple.bin
 trace_only halt 118 12 /guests/halt.bin
+# vmcall=kernel: the module answers -1 itself; the guest is as content.
+minivmm run --exit vmcall=kernel --trace=json --trace-file /tmp/trace.json \
+	/guests/hypercall.bin >/tmp/out 2>/tmp/err
+rc=$?
+got=$(records 18)
+[ $rc = 0 ] && [ "$got" = "18 VMCALL nr=0x1 kernel" ] && ! grep -q 'hypercall 0x' /tmp/err &&
+	t_pass exits-vmcall-kernel || t_fail exits-vmcall-kernel "rc=$rc got='$got': $(head -c 200 /tmp/err)"
 # Interrupts depend on timing: an excerpt for docs/exits/, not compared.
 minivmm run --trace=json --trace-file /tmp/trace.json /guests/irq.elf >/dev/null 2>&1
 records '1\|7\|12' | head -n 12 | sed "s/^/EXPECT irq.excerpt: /"

@@ -1630,6 +1630,7 @@ static void op_policy(struct rng *r)
 				e->io_ignore[k].port = one_in(r, 4) ? (uint16_t)rnd64(r) : 0x80 + 4 * k;
 				e->io_ignore[k].len = one_in(r, 4) ? (uint16_t)rnd64(r) : 1 + rnd(r, 4);
 			}
+			e->to_kernel = one_in(r, 8) ? (uint32_t)rnd64(r) : rnd(r, 2);
 			e->reserved[0] = one_in(r, 16);
 		}
 		do_ioctl(i, MINIVMM_SET_EXIT_POLICY, (unsigned long)p, r);

@@ -84,6 +84,12 @@ Test(exit_policy, parse_moves_and_refuses)
 	/* Where it always is: accepted; where it cannot go: refused. */
 	cr_assert_eq(exit_policy_parse(&p, "hlt=user", v.err), 0);
 	cr_assert_eq(exit_policy_parse(&p, "hlt=kernel", v.err), VMM_EXIT_USAGE);
+	cr_assert_eq(exit_policy_parse(&p, "vmcall=kernel", v.err), 0);
+	cr_assert(p.vmcall_kernel);
+	exit_policy_describe(&p, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "exception=user,io=kernel,vmcall=kernel");
+	cr_assert_eq(exit_policy_parse(&p, "vmcall=user", v.err), 0);
+	cr_assert_not(p.vmcall_kernel);
 	cr_assert_eq(exit_policy_parse(&p, "mmio=kernel", v.err), VMM_EXIT_USAGE);
 	cr_assert_eq(exit_policy_parse(&p, "bogus=user", v.err), VMM_EXIT_USAGE);
 	cr_assert_eq(exit_policy_parse(&p, "cpuid", v.err), VMM_EXIT_USAGE);
@@ -98,13 +104,15 @@ Test(exit_policy, parse_moves_and_refuses)
 
 Test(exit_policy, apply_gives_ignored_ports)
 {
-	struct exit_policy p = { .to_user = MINIVMM_POLICY_MSR, .io_kernel = true };
+	struct exit_policy p = { .to_user = MINIVMM_POLICY_MSR, .io_kernel = true,
+				 .vmcall_kernel = true };
 
 	pio__reset();
 	cr_assert_eq(pio__register_ignore(0x80, 1), 0);
 	cr_assert_eq(pio__register_ignore(0x2e, 2), 0);
 	cr_assert_eq(exit_policy_apply(&p, &v, 4), 0);
 	cr_assert_eq(last_policy.to_user, MINIVMM_POLICY_MSR);
+	cr_assert_eq(last_policy.to_kernel, MINIVMM_POLICY_KERNEL_VMCALL);
 	cr_assert_eq(last_policy.nr_io_ignore, 2);
 	cr_assert(last_policy.io_ignore[0].port == 0x80 || last_policy.io_ignore[1].port == 0x80);
 	p.io_kernel = false;

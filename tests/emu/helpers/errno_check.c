@@ -675,9 +675,18 @@ static void test_exit_policy(int vm)
 	EXPECT_ERR("vm-set-exit-policy-unused-range", EINVAL,
 		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
 	p.io_ignore[5].port = 0;
-	p.reserved[3] = 1;
+	p.reserved[2] = 1;
 	EXPECT_ERR("vm-set-exit-policy-reserved", EINVAL,
 		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.reserved[2] = 0;
+	p.to_kernel = 2;
+	EXPECT_ERR("vm-set-exit-policy-unknown-kernel-class", EINVAL,
+		   ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.to_kernel = MINIVMM_POLICY_KERNEL_VMCALL;
+	p.pad = 1;
+	EXPECT_ERR("vm-set-exit-policy-pad2", EINVAL, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
+	p.pad = 0;
+	EXPECT_RET("vm-set-exit-policy-vmcall-kernel", 0, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
 	memset(&p, 0, sizeof(p));
 	EXPECT_RET("vm-set-exit-policy-default", 0, ioctl(vm, MINIVMM_SET_EXIT_POLICY, &p));
 }
