@@ -31,7 +31,7 @@ diff_run() {
 	else
 		t_fail "kvm-$_name-$_want" "rc $_mrc vs $_krc; $(diff /tmp/m.out /tmp/k.out | head -5 | tr '\n' '|') $(head -c 200 /tmp/k.err)"
 	fi
-	[ $_got = differs ] && t_show "kvm $_name: rc $_mrc vs $_krc: $(diff /tmp/m.out /tmp/k.out | grep '^[<>]' | head -4 | tr '\n' '|')"
+	[ $_got = differs ] && t_show "kvm $_name: rc $_mrc vs $_krc: $(diff /tmp/m.out /tmp/k.out | grep '^[-+<>][^-+]' | head -4 | tr '\n' '|')"
 }
 
 diff_run hello16 same /guests/hello16.bin
