@@ -35,7 +35,7 @@ for cls in $(sed -n 's/^bench: \([a-z_]*\) min=.*/\1/p' /tmp/b.minivmm); do
 		r1 = $4 ? sprintf("%.2f", $2 / $4) : "-"; r2 = $5 ? sprintf("%.2f", $3 / $5) : "-"
 		printf "%-22s %9s %9s %6s %9s %9s %6s", $1, $2, $4, r1, $3, $5, r2 }')"
 done
-[ "$n" -ge 14 ] && t_pass bench-table-complete || t_fail bench-table-complete "$n classes on both backends"
+[ "$n" -ge 15 ] && t_pass bench-table-complete || t_fail bench-table-complete "$n classes on both backends"
 t_show "bench: minivmm stderr: $(grep -c . /tmp/e.minivmm) lines ($(tail -n 1 /tmp/e.minivmm))"
 
 # Memory: minivmm's peak RSS for a hello guest (getrusage; the guest
