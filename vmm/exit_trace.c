@@ -180,6 +180,32 @@ bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s)
 	return true;
 }
 
+/*
+ * Over every reason: 0 kernel-handled exits, 1 userspace ones, 2 cycles
+ * of the reasons handled only in the kernel, 3 of the others (a reason
+ * handled both ways counts as userspace's: its samples are not split).
+ */
+static unsigned long long exit_cost_total(const struct exit_trace *t, int what)
+{
+	unsigned long long sum = 0;
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
+		const struct exit_cost *c = &t->cost[i];
+
+		if (what == 0 || what == 1) {
+			sum += what ? c->user : c->kernel;
+			continue;
+		}
+		if ((what == 2) != !c->user)
+			continue;
+		for (k = 0; k < c->n; k++)
+			sum += c->cycles[k];
+	}
+	return sum;
+}
+
 void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			    const struct minivmm_vcpu_stats *st)
 {
@@ -206,6 +232,9 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			fprintf(f, " %9s %9s %9s %9s\n", "-", "-", "-", "-");
 		}
 	}
+	fprintf(f, VMM_PROG ": stats: total: %llu exits handled in the kernel, %llu in userspace, %llu cycles handling them (%llu in the kernel, %llu through userspace)\n",
+		exit_cost_total(t, 0), exit_cost_total(t, 1), exit_cost_total(t, 2) + exit_cost_total(t, 3),
+		exit_cost_total(t, 2), exit_cost_total(t, 3));
 	fprintf(f, VMM_PROG ": stats: cycles: host TSC from the exit to the next VM entry, kernel or userspace handling included; %llu exits traced, %llu lost\n",
 		t->records, t->lost);
 }

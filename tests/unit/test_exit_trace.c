@@ -137,6 +137,7 @@ Test(exit_trace, costs_follow_the_next_record)
 	cr_assert_not_null(strstr(s, "CPUID                                   5         3         2       100       200       400       400\n"),
 			   "%s", s);
 	cr_assert_not_null(strstr(s, "5 exits traced, 0 lost"), "%s", s);
+	cr_assert_not_null(strstr(s, "stats: total: "), "%s", s);
 	free(s);
 	exit_trace_free(&t);
 }
