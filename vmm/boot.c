@@ -103,6 +103,51 @@ int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 	return 0;
 }
 
+int boot_protected_mode(const struct guest_mem *mem, __u32 entry,
+			struct minivmm_sregs *s, struct minivmm_regs *r)
+{
+	const struct minivmm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_CODE64,
+		.type = 0xb, .present = 1, .s = 1, .db = 1, .g = 1,
+	};
+	const struct minivmm_segment data = {
+		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_DATA,
+		.type = 0x3, .present = 1, .s = 1, .db = 1, .g = 1,
+	};
+	const struct minivmm_segment tr = {
+		.base = BOOT_TSS_ADDR, .limit = BOOT_TSS_SIZE - 1,
+		.selector = BOOT_SEL_TSS, .type = 0xb, .present = 1,
+	};
+	__u64 *gdt;
+	__u8 *tss;
+
+	if (!guest_mem_contains(mem, 0, BOOT_TSS_ADDR + BOOT_TSS_SIZE))
+		return -ENOSPC;
+	gdt = guest_mem_ptr(mem, BOOT_GDT_ADDR, BOOT_GDT_LIMIT + 1);
+	memset(gdt, 0, BOOT_GDT_LIMIT + 1);
+	gdt[BOOT_SEL_CODE64 / 8] = boot_seg_desc(&code);
+	gdt[BOOT_SEL_DATA / 8] = boot_seg_desc(&data);
+	boot_tss_desc(&tr, &gdt[BOOT_SEL_TSS / 8]);
+	tss = guest_mem_ptr(mem, BOOT_TSS_ADDR, BOOT_TSS_SIZE);
+	memset(tss, 0, BOOT_TSS_SIZE);
+	tss[102] = BOOT_TSS_SIZE;
+
+	s->cs = code;
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->tr = tr;
+	s->ldt = (struct minivmm_segment) { .type = 0x2, .unusable = 1 };
+	s->gdt = (struct minivmm_dtable) { .base = BOOT_GDT_ADDR, .limit = BOOT_GDT_LIMIT };
+	s->idt = (struct minivmm_dtable) { .base = 0, .limit = 0 };
+	s->cr0 = BOOT_PM_CR0;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->efer = 0;
+	memset(r, 0, sizeof(*r));
+	r->rip = entry;
+	r->rflags = BOOT_RFLAGS;
+	return 0;
+}
+
 static struct minivmm_segment boot_real_seg(__u16 selector, __u8 type)
 {
 	return (struct minivmm_segment) {

@@ -62,6 +62,7 @@
 #define BOOT_FLAT_MAX_LOAD_ADDR	0xffff0ull	/* CS = load >> 4 must fit */
 #define BOOT_REAL_SP_MAX	0xfff0ull
 #define BOOT_REAL_CR0		0x30ull		/* ET|NE */
+#define BOOT_PM_CR0		0x31ull		/* PE|ET|NE */
 
 #define BOOT_RFLAGS		0x2ull		/* only the reserved bit 1 */
 
@@ -79,6 +80,14 @@
  */
 int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 		   struct minivmm_sregs *s, struct minivmm_regs *r);
+
+/*
+ * 32-bit protected mode at @entry, paging off, flat 4 GiB code (0x08) and
+ * data (0x10) segments from minivmm's GDT at BOOT_GDT_ADDR, a TSS; the
+ * Multiboot entry state (multiboot.c sets EAX and EBX). 0 or -ENOSPC.
+ */
+int boot_protected_mode(const struct guest_mem *mem, __u32 entry,
+			struct minivmm_sregs *s, struct minivmm_regs *r);
 
 /* Real mode at @load_addr (a multiple of 16, <= BOOT_FLAT_MAX_LOAD_ADDR). */
 void boot_real_mode(__u64 load_addr, struct minivmm_sregs *s,

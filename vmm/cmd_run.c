@@ -15,6 +15,7 @@
 #include "console.h"
 #include "compare_policy.h"
 #include "cpuid_linux.h"
+#include "debug_exit.h"
 #include "dev.h"
 #include "devices.h"
 #include "die.h"
@@ -118,6 +119,22 @@ static int run_load_image(struct vm *vm, const struct run_opts *opts)
 		image_free(&img);
 		return VMM_EXIT_USAGE;
 	}
+	if (!opts->flat && (image_is_multiboot(&img) || multiboot_elf32_with_magic(&img))) {
+		struct mb_boot b = { .image_name = opts->image, .append = opts->append,
+				     .nr_mods = opts->nr_modules };
+
+		memcpy(b.mods, opts->modules, sizeof(b.mods));
+		run_alloc_mem(vm, opts->mem_size);
+		ret = multiboot_load(&img, &b, &vm->mem, &vm->info, stderr);
+		image_free(&img);
+		return ret;
+	}
+	if (opts->append || opts->nr_modules) {
+		fprintf(stderr, VMM_PROG ": run: --append and --module need --kernel or a Multiboot kernel; %s is neither\n",
+			opts->image);
+		image_free(&img);
+		return VMM_EXIT_USAGE;
+	}
 	ret = image_check_format(&img, opts->flat, stderr);
 	if (ret) {
 		image_free(&img);
@@ -170,6 +187,8 @@ static void run_create_vm(struct vm *vm)
 		vm->sregs.apic_base = sregs.apic_base;
 		sregs = vm->sregs;
 		regs = vm->regs;
+	} else if (vm->info.kind == IMAGE_MULTIBOOT) {
+		multiboot_entry_state(&vm->mem, &vm->info, &sregs, &regs);
 	} else if (vm->info.kind == IMAGE_ELF) {
 		if (boot_long_mode(&vm->mem, vm->info.entry, &sregs, &regs))
 			die(VMM_EXIT_BAD_IMAGE, "guest memory too small for the boot page tables");
@@ -186,6 +205,8 @@ static void run_setup_devices(struct vm *vm, const struct run_opts *opts)
 	const char *failed = "?";
 	int ret;
 
+	debug_exit__set_qemu(opts->debug_exit_qemu);
+	fw_cfg__set(vm->mem.size, opts->append);
 	ret = devices__init(&d, &failed);
 	if (ret)
 		die(VMM_EXIT_ERROR, "cannot set up device %s: %s", failed,

@@ -14,8 +14,12 @@ struct vcpu;
 
 #define DEBUG_EXIT_PORT		0xf4
 #define DEBUG_EXIT_NR_PORTS	4
+#define SHUTDOWN_PORT		0x8900
 
-/* Register the port: 0 or -errno. */
+/* --debug-exit=qemu: an OUT of N exits with (N << 1) | 1, as QEMU's isa-debug-exit. */
+void debug_exit__set_qemu(bool qemu);
+
+/* Register the port and the power-off port 0x8900: 0 or -errno. */
 int debug_exit__setup(void);
 
 void debug_exit__io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,

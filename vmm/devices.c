@@ -6,7 +6,7 @@
 
 extern const struct device i8259_device, i8254_device, serial_device,
 	rtc_device, port80_device, pci_stub_device, i8042_device,
-	debug_exit_device, mmio_scratch_device;
+	debug_exit_device, mmio_scratch_device, fw_cfg_device;
 
 /* The one table: a new device adds its file and a line here. */
 const struct device *const devices[] = {
@@ -19,6 +19,7 @@ const struct device *const devices[] = {
 	&pci_stub_device,
 	&debug_exit_device,
 	&mmio_scratch_device,
+	&fw_cfg_device,
 };
 
 const unsigned int nr_devices = sizeof(devices) / sizeof(devices[0]);

@@ -46,6 +46,9 @@ void devices__tick(__u64 now);
 /* Name and help line of each device, for `run --help`. */
 void devices__print_help(FILE *f);
 
+/* fw_cfg (fw_cfg.c): the RAM size and command line it reports. */
+void fw_cfg__set(__u64 ram_size, const char *cmdline);
+
 /* CLOCK_MONOTONIC in ns: the clock of every deadline (and the module's). */
 __u64 devices__now(void);
 

@@ -119,7 +119,8 @@ enum image_kind image_kind(const void *data, size_t size)
 const char *image_kind_name(enum image_kind kind)
 {
 	return kind == IMAGE_ELF ? "ELF64, long mode" :
-	       kind == IMAGE_BZIMAGE ? "Linux bzImage, 64-bit boot protocol" : "flat, real mode";
+	       kind == IMAGE_BZIMAGE ? "Linux bzImage, 64-bit boot protocol" :
+	       kind == IMAGE_MULTIBOOT ? "Multiboot, 32-bit protected mode" : "flat, real mode";
 }
 
 /* The last byte of [@off, @off + @len), @len > 0; saturated, for messages. */
@@ -248,15 +249,21 @@ static int image_refuse_kernel(const struct image *img, FILE *err)
 		return image_error(err, img, "a Linux bzImage (boot protocol %u.%02u): boot it with --kernel",
 				   version >> 8, version & 0xff);
 	switch (image_probe_multiboot(img->data, img->size, &offset)) {
-	case IMAGE_MULTIBOOT1:
-		return image_error(err, img, "a Multiboot kernel (header at offset %#zx): booting Multiboot kernels is not supported yet",
-				   offset);
 	case IMAGE_MULTIBOOT2:
 		return image_error(err, img, "a Multiboot2 kernel (header at offset %#zx): booting Multiboot2 kernels is not supported yet",
 				   offset);
 	default:
 		return 0;
 	}
+}
+
+bool image_is_multiboot(const struct image *img)
+{
+	size_t offset;
+
+	if (image_kind(img->data, img->size) == IMAGE_ELF && image_elf_is_x86_64_exec(img))
+		return false;
+	return image_probe_multiboot(img->data, img->size, &offset) == IMAGE_MULTIBOOT1;
 }
 
 static bool image_has_flat_name(const char *path)

@@ -18,6 +18,7 @@ enum image_kind {
 	IMAGE_FLAT,		/* anything that is not ELF: real mode */
 	IMAGE_ELF,		/* starts with \177ELF: must be ELF64 x86-64 */
 	IMAGE_BZIMAGE,		/* --kernel: a Linux bzImage (bzimage.c) */
+	IMAGE_MULTIBOOT,	/* a Multiboot v1 kernel (multiboot.c) */
 };
 
 struct image {
@@ -56,6 +57,8 @@ const char *image_kind_name(enum image_kind kind);
  * ".bin". 0 or VMM_EXIT_BAD_IMAGE.
  */
 int image_check_format(const struct image *img, bool flat, FILE *err);
+/* A Multiboot v1 kernel minivmm boots as such (not one of its own ELF64 guests). */
+bool image_is_multiboot(const struct image *img);
 
 /*
  * Copy each PT_LOAD to its p_paddr and zero the rest of its p_memsz. The

@@ -10,6 +10,7 @@
 
 #include "cpuid_table.h"
 #include "exit_policy.h"
+#include "multiboot.h"
 #include "rom.h"
 
 #define RUN_MAX_CPUID_OVERRIDES	16
@@ -41,6 +42,9 @@ struct run_opts {
 	struct exit_policy policy;	/* --exit */
 	struct rom rom;		/* --rom: path and address */
 	const char *accel;	/* --accel: "minivmm" (default) or "kvm" */
+	struct mb_module modules[MB_MAX_MODULES];	/* --module FILE[,ARGS] */
+	unsigned int nr_modules;
+	bool debug_exit_qemu;	/* --debug-exit=qemu */
 	struct cpuid_override cpuid[RUN_MAX_CPUID_OVERRIDES];	/* --cpuid */
 	unsigned int nr_cpuid;
 	bool compare;		/* --compare-policy: run twice */

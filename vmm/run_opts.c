@@ -43,6 +43,8 @@ const struct option run_long_opts[] = {
 	{ "cpuid",	required_argument,	NULL, 'c' },
 	{ "rom",	required_argument,	NULL, 'R' },
 	{ "accel",	required_argument,	NULL, 'A' },
+	{ "module",	required_argument,	NULL, 'M' },
+	{ "debug-exit",	required_argument,	NULL, 'D' },
 	{ "compare-policy", required_argument,	NULL, 'C' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -66,7 +68,10 @@ void run_print_usage(FILE *f)
 		"                        power-off (poweroff -f) ends the run with status 0,\n"
 		"                        a kernel panic with 115. See docs/linux-guest.md.\n"
 		"      --initrd FILE     initramfs for --kernel, placed at the top of RAM\n"
-		"      --append CMDLINE  added to the end of the kernel command line\n"
+		"      --append CMDLINE  added to the end of the kernel command line; for a\n"
+		"                        Multiboot kernel, its command line after its name\n"
+		"      --module FILE[,ARGS]  a Multiboot module (repeatable, up to 16), its\n"
+		"                        string FILE ARGS\n"
 		"  -m, --mem SIZE        guest memory at guest-physical 0; K, M, G or T\n"
 		"                        suffix; a multiple of 4K, at least 1M, at most the\n"
 		"                        host's RAM (default 64M)\n"
@@ -119,6 +124,9 @@ void run_print_usage(FILE *f)
 		"      --rom FILE@GPA    FILE as read-only guest memory at GPA (a multiple\n"
 		"                        of 4K): reads at memory speed, writes exit as MMIO\n"
 		"                        and are dropped, as on a ROM\n"
+		"      --debug-exit=CONV minivmm (the default: an OUT of N to port 0xf4\n"
+		"                        exits with N) or qemu (with (N << 1) | 1, as\n"
+		"                        QEMU's isa-debug-exit)\n"
 		"      --accel BACKEND   minivmm (the default: /dev/minivmm) or kvm: the same\n"
 		"                        loaders, devices and exit handlers on /dev/kvm\n"
 		"                        (without the module's exit trace, exit policy\n"
@@ -142,9 +150,14 @@ void run_print_usage(FILE *f)
 		"    SS:SP = 0:min(load, 0xfff0). There is no BIOS.\n"
 		"  Refused, with exit status 10: a file neither ELF nor *.bin without\n"
 		"    --flat; ELFs that are 32-bit, big-endian, for another machine, not\n"
-		"    ET_EXEC or truncated; Linux bzImages and Multiboot(2) kernels (not\n"
-		"    supported yet; an x86-64 ET_EXEC with a Multiboot header is an ELF64\n"
-		"    image like any other and runs); FIFOs, devices and directories.\n"
+		"    ET_EXEC or truncated; Linux bzImages without --kernel; Multiboot2\n"
+		"    kernels (not supported yet); FIFOs, devices and directories.\n"
+		"  Multiboot (v1, 0.6.96): an image with the header in its first 8 KiB\n"
+		"    (not an x86-64 ET_EXEC: those are ELF64 images like any other) is\n"
+		"    loaded as ELF32, or by its a.out-kludge addresses, with its modules,\n"
+		"    and entered in 32-bit protected mode, paging off, EAX = 0x2BADB002,\n"
+		"    EBX = the information block (memory, command line, modules, memory\n"
+		"    map) at 0x9000. Needs 2 MiB to 4 GiB of memory.\n"
 		"\n"
 		"Exit classes (--exit, --compare-policy):\n");
 	exit_policy_print_help(f);
@@ -292,6 +305,29 @@ static int run_parse_format(const char *arg, const char *opt, bool *json,
 	}
 	fprintf(err, VMM_PROG ": run: %s=%s: want %s or %s=json\n", opt, arg, opt, opt);
 	return VMM_EXIT_USAGE;
+}
+
+/* --module FILE[,ARGS]: the path, and the module's string after it. */
+static int run_parse_module(const char *arg, struct mb_module *m, FILE *err)
+{
+	const char *comma = strchr(arg, ',');
+	char *path;
+
+	if (comma == arg || !*arg) {
+		fprintf(err, VMM_PROG ": run: --module '%s': want FILE[,ARGS]\n", arg);
+		return VMM_EXIT_USAGE;
+	}
+	if (!comma) {
+		m->path = arg;
+		m->args = NULL;
+		return 0;
+	}
+	path = strndup(arg, comma - arg);
+	if (!path)
+		return VMM_EXIT_ERROR;
+	m->path = path;
+	m->args = comma + 1;
+	return 0;
 }
 
 /* --step[=N]: N > 0 instructions, or every one. */
@@ -451,6 +487,21 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		case 'R':
 			ret = rom_parse(optarg, &opts->rom, err);
 			break;
+		case 'M':
+			if (opts->nr_modules == MB_MAX_MODULES) {
+				fprintf(err, VMM_PROG ": run: more than %d --module options\n",
+					MB_MAX_MODULES);
+				return VMM_EXIT_USAGE;
+			}
+			ret = run_parse_module(optarg, &opts->modules[opts->nr_modules++], err);
+			break;
+		case 'D':
+			if (strcmp(optarg, "qemu") && strcmp(optarg, "minivmm")) {
+				fprintf(err, VMM_PROG ": run: --debug-exit=%s: want minivmm or qemu\n", optarg);
+				return VMM_EXIT_USAGE;
+			}
+			opts->debug_exit_qemu = !strcmp(optarg, "qemu");
+			break;
 		case 'A':
 			if (!accel_select(optarg)) {
 				fprintf(err, VMM_PROG ": run: --accel %s: want minivmm or kvm\n", optarg);
@@ -468,8 +519,12 @@ int run_parse_args(int argc, char **argv, struct run_opts *opts, FILE *err)
 		if (ret)
 			return ret;
 	}
-	if ((opts->initrd || opts->append) && !opts->kernel) {
-		fprintf(err, VMM_PROG ": run: --initrd and --append need --kernel\n");
+	if (opts->initrd && !opts->kernel) {
+		fprintf(err, VMM_PROG ": run: --initrd needs --kernel\n");
+		return VMM_EXIT_USAGE;
+	}
+	if (opts->nr_modules && opts->kernel) {
+		fprintf(err, VMM_PROG ": run: --module is for Multiboot kernels, not --kernel (use --initrd)\n");
 		return VMM_EXIT_USAGE;
 	}
 	if (opts->kernel && (opts->flat || opts->load_addr_set)) {

@@ -195,5 +195,26 @@ SUDO_UID=65534 SUDO_GID=65534 minivmm run /tmp/rootonly.bin >/tmp/out 2>/tmp/err
 [ $rc = 10 ] && grep -q 'Permission denied' /tmp/err && [ ! -s /tmp/out ] &&
 	t_pass run-sudo-root-only-image-refused ||
 	t_fail run-sudo-root-only-image-refused "rc=$rc: $(cat /tmp/err)"
+# A Multiboot (v1) kernel, as QEMU's -kernel boots them: mb32.elf checks
+# its entry state, command line, module and memory map itself.
+printf 'MODULE!\n' >/tmp/mod.bin
+MB="--mem 16M --module /tmp/mod.bin,modarg /guests/mb32.elf"
+# shellcheck disable=SC2086
+run_guest run-multiboot 0 '^mb32: done$' --append "hello world" $MB
+! grep -q FAIL /tmp/out && [ "$(grep -c '^mb32: PASS' /tmp/out)" = 13 ] && t_pass run-multiboot-checks ||
+	t_fail run-multiboot-checks "$(grep FAIL /tmp/out | head -3)"
+# shellcheck disable=SC2086
+run_guest run-multiboot-qemu-debug-exit 7 '^mb32: done$' --debug-exit=qemu --append "hello world qemuexit" $MB
+# shellcheck disable=SC2086
+run_guest run-multiboot-shutdown-port 0 '^mb32: done$' --append "hello world shutdown" $MB
+! grep -q FAIL /tmp/out && t_pass run-multiboot-shutdown-checks || t_fail run-multiboot-shutdown-checks "$(grep FAIL /tmp/out | head -3)"
+# A wrong checksum is refused with its reason, before any VM exists.
+cp /guests/mb32.elf /tmp/mbbad.elf
+printf 'X' | dd of=/tmp/mbbad.elf bs=1 seek=$((0x1008)) conv=notrunc 2>/dev/null
+minivmm run --mem 16M /tmp/mbbad.elf >/dev/null 2>/tmp/err; rc=$?
+[ $rc = 10 ] && grep -q 'Multiboot: header checksum wrong' /tmp/err && t_pass run-multiboot-bad-checksum ||
+	t_fail run-multiboot-bad-checksum "rc=$rc: $(cat /tmp/err)"
+t_show "multiboot: $(tr '\n' '|' </tmp/err)"
+
 t_check rmmod rmmod minivmm
 t_done

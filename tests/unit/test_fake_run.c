@@ -529,19 +529,46 @@ Test(fake_run, bzimage_refused)
 	expect_refused(status, want);
 }
 
-Test(fake_run, multiboot_refused)
+/* A Multiboot kernel with the a.out kludge, @flags in its header, to @path. */
+static void write_mb_kernel(char *path, __u32 flags)
 {
-	char mb[] = "/tmp/minivmm-mb-XXXXXX.bin", want[160];
 	static __u32 k[0x400];
-	int status;
 
 	k[0x100] = 0x1badb002u;
-	k[0x101] = 0x10003;
+	k[0x101] = flags;
 	k[0x102] = -(k[0x100] + k[0x101]);
-	write_tmpfile(mb, k, sizeof(k));
+	k[0x103] = 0x100400;		/* header_addr: the file at 1 MiB */
+	k[0x104] = 0x100000;		/* load_addr */
+	k[0x105] = 0;			/* load_end_addr: the whole file */
+	k[0x106] = 0x101000;		/* bss_end_addr */
+	k[0x107] = 0x100800;		/* entry_addr */
+	write_tmpfile(path, k, sizeof(k));
+}
+
+/* It runs in 32-bit protected mode, EAX the boot magic, EBX the info block. */
+Test(fake_run, multiboot_boots)
+{
+	char mb[] = "/tmp/minivmm-mb-XXXXXX.bin";
+	int status;
+
+	write_mb_kernel(mb, 0x10003);
 	status = RUN(NULL, "out:0xf4:1:0", mb);
 	unlink(mb);
-	snprintf(want, sizeof(want), "minivmm: %s: a Multiboot kernel (header at offset 0x400): booting Multiboot kernels is not supported yet\n",
+	cr_assert_eq(status, 0, "%s", res.err);
+	cr_assert(strstr(log_text, "SET_SREGS cr0=0x31 "), "%s", log_text);
+	cr_assert(strstr(log_text, "cs=0x8/0/0xffffffff/0xb/s1/p1/db1/l0/g1"), "%s", log_text);
+	cr_assert(strstr(log_text, "SET_REGS rip=0x100800 rsp=0 rflags=0x2 rax=0x2badb002"), "%s", log_text);
+}
+
+Test(fake_run, multiboot_video_refused)
+{
+	char mb[] = "/tmp/minivmm-mbv-XXXXXX.bin", want[200];
+	int status;
+
+	write_mb_kernel(mb, 0x10007);	/* flag 2: a video mode */
+	status = RUN(NULL, "out:0xf4:1:0", mb);
+	unlink(mb);
+	snprintf(want, sizeof(want), "minivmm: run: %s: Multiboot: flag 2 asks for a video mode: minivmm has a serial console only (flags 0x10007)\n",
 		 mb);
 	expect_refused(status, want);
 }
@@ -570,4 +597,19 @@ Test(fake_run, bad_elf_says_what_is_wrong)
 	snprintf(want, sizeof(want), "minivmm: %s: truncated: program headers at offset 64..231 but the file has 128 bytes\n",
 		 bad);
 	expect_refused(status, want);
+}
+
+/* QEMU's exit conventions: isa-debug-exit's (N << 1) | 1, "Shutdown" on 0x8900. */
+Test(fake_run, qemu_exit_conventions)
+{
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:3", "--debug-exit=qemu", flat), 7, "%s", res.err);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:0", "--debug-exit=qemu", flat), 1, "%s", res.err);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:3", "--debug-exit=minivmm", flat), 3, "%s", res.err);
+	cr_assert_eq(RUN(NULL, "out:0x8900:1:0x53 out:0x8900:1:0x68 out:0x8900:1:0x75 "
+			 "out:0x8900:1:0x74 out:0x8900:1:0x64 out:0x8900:1:0x6f "
+			 "out:0x8900:1:0x77 out:0x8900:1:0x6e out:0xf4:1:9", flat), 0, "%s", res.err);
+	/* Not the whole word: the guest goes on to its own exit. */
+	cr_assert_eq(RUN(NULL, "out:0x8900:1:0x53 out:0x8900:1:0x68 out:0xf4:1:9", flat), 9,
+		     "%s", res.err);
+	cr_assert_eq(RUN(NULL, "out:0xf4:1:3", "--debug-exit=bochs", flat), VMM_EXIT_USAGE);
 }

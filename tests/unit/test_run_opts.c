@@ -117,7 +117,8 @@ Test(run_opts, help_describes_flat_rule)
 	cr_assert_not_null(strstr(help, "named *.bin or run\n    with --flat"), "%s", help);
 	cr_assert_not_null(strstr(help, "Refused, with exit status 10: a file neither ELF nor *.bin without\n    --flat;"),
 			   "%s", help);
-	cr_assert_not_null(strstr(help, "Linux bzImages and Multiboot(2) kernels"), "%s", help);
+	cr_assert_not_null(strstr(help, "Linux bzImages without --kernel; Multiboot2"), "%s", help);
+	cr_assert_not_null(strstr(help, "  Multiboot (v1, 0.6.96)"), "%s", help);
 	free(help);
 }
 
