@@ -613,3 +613,21 @@ Test(fake_run, qemu_exit_conventions)
 		     "%s", res.err);
 	cr_assert_eq(RUN(NULL, "out:0xf4:1:3", "--debug-exit=bochs", flat), VMM_EXIT_USAGE);
 }
+
+/* An ELF32 with the Multiboot magic but a wrong checksum: the header's error. */
+Test(fake_run, multiboot_bad_checksum_refused)
+{
+	char mb[] = "/tmp/minivmm-mbc-XXXXXX.elf", want[200];
+	static __u8 k[0x200];
+	__u32 h[3] = { 0x1badb002u, 3, 0 };
+	int status;
+
+	memcpy(k, ELFMAG, SELFMAG);
+	k[EI_CLASS] = ELFCLASS32;
+	memcpy(k + 0x40, h, sizeof(h));
+	write_tmpfile(mb, k, sizeof(k));
+	status = RUN(NULL, "out:0xf4:1:0", "--mem", "16M", mb);
+	unlink(mb);
+	snprintf(want, sizeof(want), "minivmm: run: %s: Multiboot: header checksum wrong (flags 0x3)\n", mb);
+	expect_refused(status, want);
+}
