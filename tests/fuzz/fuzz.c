@@ -760,6 +760,11 @@ static void check_run(const struct minivmm_run *run, long ret, int err)
 	case MINIVMM_EXIT_IRQ_WINDOW_OPEN:
 	case MINIVMM_EXIT_TIMER:
 	case MINIVMM_EXIT_DEBUG:
+	/* The exit policy's (a SET_EXIT_POLICY earlier moved them). */
+	case MINIVMM_EXIT_CPUID:
+	case MINIVMM_EXIT_MSR:
+	case MINIVMM_EXIT_CR:
+	case MINIVMM_EXIT_EXCEPTION:
 		break;
 	default:
 		impossible("run-exit-reason", "RUN returned 0 with exit_reason %u",

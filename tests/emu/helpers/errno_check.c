@@ -724,6 +724,9 @@ static void test_cpuid_msrs(int vcpu)
 	m.e[0].data = 0;
 	EXPECT_RET("vcpu-get-msrs-read-back", 1, ioctl(vcpu, MINIVMM_GET_MSRS, &m) == 1 &&
 		   m.e[0].data == 0xffff888000001000ull);
+	/* A non-canonical base is #GP for the guest, so 0 done. */
+	m.e[0].data = 0x0000800000000000ull;
+	EXPECT_RET("vcpu-set-msrs-noncanonical", 0, ioctl(vcpu, MINIVMM_SET_MSRS, &m));
 	m.hdr.nmsrs = MINIVMM_MAX_MSR_ENTRIES + 1;
 	EXPECT_ERR("vcpu-get-msrs-too-many", E2BIG, ioctl(vcpu, MINIVMM_GET_MSRS, &m));
 	m.hdr.nmsrs = 1;
