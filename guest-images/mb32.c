@@ -7,11 +7,9 @@
  * "mb32: PASS|FAIL <name>", then exits through port 0xf4 with the number
  * of failures. A command line ending in " shutdown" first writes
  * "Shutdown" to port 0x8900, one ending in " qemuexit" writes 3 to 0xf4.
+ * mb32_apic.c checks the local APIC in between.
  */
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef unsigned long long u64;
+#include "mb32.h"
 
 #define MB_FLAGS	0x00000003	/* page-aligned modules, memory info */
 
@@ -55,13 +53,13 @@ static void putc(char c)
 	outb(0x3f8, c);
 }
 
-static void puts(const char *s)
+void puts(const char *s)
 {
 	while (*s)
 		putc(*s++);
 }
 
-static void check(const char *name, int ok)
+void check(const char *name, int ok)
 {
 	puts(ok ? "mb32: PASS " : "mb32: FAIL ");
 	puts(name);
@@ -128,6 +126,7 @@ void mb32_main(u32 magic, const u32 *info)
 		fw_cfg_read(0x0003, (u8 *)&ram, 8);
 		check("fw_cfg_ram_size", ram == 16ull << 20);
 	}
+	apic_checks();
 	puts("mb32: done\n");
 	/* QEMU's ways out, when the command line asks for them. */
 	if (ends_with((const char *)info[4], " shutdown")) {

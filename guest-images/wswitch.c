@@ -226,10 +226,13 @@ static void check_cpuid(void)
 	u32 a, b, c, d, ok = 1, what = 0, bad = 0;
 
 	cpuid(1, 0, &a, &b, &c, &d);
-	/* ECX: MONITOR 3, VMX 5, x2APIC 21; EDX: MCE 7, APIC 9, MTRR 12, MCA 14. */
+	/*
+	 * ECX: MONITOR 3, VMX 5, x2APIC 21; EDX: MCE 7, MTRR 12, MCA 14.
+	 * APIC (EDX 9) is there: minivmm emulates an xAPIC (vmm/lapic.c).
+	 */
 	if (c & ((1u << 3) | (1u << 5) | (1u << 21)))
 		ok = 0, what = 1, bad = c;
-	else if (d & ((1u << 7) | (1u << 9) | (1u << 12) | (1u << 14)))
+	else if (d & ((1u << 7) | (1u << 12) | (1u << 14)) || !(d & (1u << 9)))
 		ok = 0, what = 2, bad = d;
 	cpuid(7, 0, &a, &b, &c, &d);
 	if (ok && (d || (c & (1u << 3))))		/* leaf 7 EDX, PKU */

@@ -24,7 +24,8 @@
  * is #UD), VMX (no nested VMX), PDCM/DS/TM2/EST (their MSRs #GP),
  * x2APIC/TSC-deadline (no local APIC). EDX: FPU, VME, DE, PSE, TSC, MSR,
  * PAE, CX8, SEP, PGE, CMOV, PAT, PSE36, CLFSH, MMX, FXSR, SSE, SSE2. Not
- * MCE/MCA/MTRR (no machine-check or MTRR MSRs), APIC (no local APIC),
+ * MCE/MCA/MTRR (no machine-check or MTRR MSRs), APIC (the module has no
+ * local APIC; minivmm's VMM emulates one and says so in its table),
  * DS, ACPI, SS, HTT, TM, PBE.
  */
 #define LEAF1_ECX	(BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(17) | BIT(19) | \

@@ -41,6 +41,7 @@ static long minivmm_check_cap(unsigned long cap)
 	case MINIVMM_CAP_EXIT_TRACE:
 		return 1;
 	case MINIVMM_CAP_EXIT_POLICY:
+	case MINIVMM_CAP_APIC_BASE:
 		return 1;
 	case MINIVMM_CAP_SINGLE_STEP:	/* 2: the monitor trap flag, 1: RFLAGS.TF */
 		return vmx_mtf_supported() ? 2 : 1;

@@ -329,6 +329,7 @@ long vcpu_create(struct minivmm_vm *vm, unsigned long id)
 	vcpu->run = page_address(vcpu->run_page);
 	vcpu->vpid = vpid_alloc();
 	vcpu->apic_base = 0xfee00000 | (1 << 11) | (id == 0 ? 1 << 8 : 0);
+	vcpu->run->apic_base = vcpu->apic_base;	/* valid before the first RUN */
 
 	ret = vcpu_with_vmcs(vcpu, vmx_setup_vmcs, NULL);
 	if (ret) {

@@ -61,6 +61,7 @@ void vcpu_irq_report(struct minivmm_vcpu *vcpu)
 	struct minivmm_run *run = vcpu->run;
 
 	run->if_flag = !!(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	run->apic_base = vcpu->apic_base;
 	run->ready_for_interrupt_injection = !vcpu->irq_queued &&
 					     vcpu_irq_can_inject(vcpu);
 }

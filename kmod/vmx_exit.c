@@ -8,6 +8,7 @@
  * without a handler is treated as -1.
  */
 #include <linux/printk.h>
+#include <asm/apicdef.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
@@ -312,7 +313,19 @@ bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 		vmcs_write(GUEST_IA32_EFER, (v & ~(u64)EFER_LMA) |
 			   (vmcs_read(GUEST_IA32_EFER) & EFER_LMA));
 		return true;
-	case MSR_IA32_APICBASE:	vcpu->apic_base = v; return true;
+	/*
+	 * xAPIC only, at its reset address (SDM Vol. 3A 11.4.4): the guest
+	 * may clear and set the enable bit (userspace's APIC follows it via
+	 * run->apic_base); the BSP flag is read-only; x2APIC mode, a move of
+	 * the page and reserved bits #GP.
+	 */
+	case MSR_IA32_APICBASE:
+		if ((v & ~(u64)(MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_BSP)) !=
+		    APIC_DEFAULT_PHYS_BASE)
+			return false;
+		vcpu->apic_base = (vcpu->apic_base & MSR_IA32_APICBASE_BSP) |
+				  (v & MSR_IA32_APICBASE_ENABLE) | APIC_DEFAULT_PHYS_BASE;
+		return true;
 	case MSR_IA32_MISC_ENABLE: return true;
 	case MSR_IA32_UCODE_REV: return true;
 	case MSR_IA32_DEBUGCTLMSR: return !v;

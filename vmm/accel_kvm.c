@@ -154,8 +154,9 @@ static int kvm_default_cpuid(int vcpu)
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < t.c.nent; i++) {
+		/* The hypervisor bit; minivmm's APIC is xAPIC, no TSC-deadline. */
 		if (t.e[i].function == 1)
-			t.e[i].ecx |= 1u << 31;
+			t.e[i].ecx = (t.e[i].ecx | 1u << 31) & ~(1u << 21 | 1u << 24);
 		/* No KVM paravirt leaves: minivmm's guests do not know them. */
 		if (t.e[i].function >= 0x40000000 && t.e[i].function < 0x40000100)
 			t.e[i].eax = t.e[i].ebx = t.e[i].ecx = t.e[i].edx = 0;
@@ -355,6 +356,7 @@ static __u32 kvm_run_exit(void)
 
 	run->ready_for_interrupt_injection = k->ready_for_interrupt_injection;
 	run->if_flag = k->if_flag;
+	run->apic_base = k->apic_base;
 	switch (k->exit_reason) {
 	case KVM_EXIT_IO:
 		n = k->io.size * k->io.count;
@@ -443,6 +445,7 @@ static long kvm_check_cap(unsigned long cap)
 {
 	switch (cap) {
 	case MINIVMM_CAP_IRQ_INJECTION:
+	case MINIVMM_CAP_APIC_BASE:
 	case MINIVMM_CAP_EPT:
 	case MINIVMM_CAP_UNRESTRICTED_GUEST:
 		return 1;

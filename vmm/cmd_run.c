@@ -25,6 +25,7 @@
 #include "exit_trace.h"
 #include "guest_mem.h"
 #include "image.h"
+#include "lapic.h"
 #include "mmio.h"
 #include "pio.h"
 #include "power.h"
@@ -161,6 +162,27 @@ static void run_check_module(int dev_fd, const char *device,
 		    "flat images start in real mode, which needs VT-x \"unrestricted guest\": MINIVMM_CHECK_CAP(MINIVMM_CAP_UNRESTRICTED_GUEST) is 0");
 }
 
+/*
+ * The module's CPUID hides the APIC (the module has none); minivmm
+ * emulates an xAPIC (lapic.c), so the table it gives the module says
+ * so. A module without MINIVMM_GET_CPUID keeps its own answers.
+ */
+static void run_setup_cpuid(struct vm *vm)
+{
+	struct cpuid_override leaf1 = { .leaf = 1 };
+	int ret;
+
+	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_EXIT_POLICY) <= 0)
+		return;
+	ret = cpuid_table_from_module(&vm->cpuid, &vm->vcpu);
+	if (ret)
+		die(VMM_EXIT_IOCTL, "MINIVMM_GET_CPUID failed: %s", strerror(-ret));
+	cpuid_table_lookup(&vm->cpuid, 1, 0, leaf1.r);
+	leaf1.r[3] |= CPUID_1_EDX_APIC;
+	cpuid_table_set(&vm->cpuid, &leaf1);
+	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_CPUID, &vm->cpuid);
+}
+
 /* The VM, its memory as slot 0, vCPU 0 and its initial state. */
 static void run_create_vm(struct vm *vm)
 {
@@ -187,13 +209,14 @@ static void run_create_vm(struct vm *vm)
 		vm->sregs.apic_base = sregs.apic_base;
 		sregs = vm->sregs;
 		regs = vm->regs;
-	} else if (vm->info.kind == IMAGE_MULTIBOOT) {
-		multiboot_entry_state(&vm->mem, &vm->info, &sregs, &regs);
-	} else if (vm->info.kind == IMAGE_ELF) {
-		if (boot_long_mode(&vm->mem, vm->info.entry, &sregs, &regs))
-			die(VMM_EXIT_BAD_IMAGE, "guest memory too small for the boot page tables");
 	} else {
-		boot_real_mode(vm->info.entry, &sregs, &regs);
+		run_setup_cpuid(vm);
+		if (vm->info.kind == IMAGE_MULTIBOOT)
+			multiboot_entry_state(&vm->mem, &vm->info, &sregs, &regs);
+		else if (vm->info.kind != IMAGE_ELF)
+			boot_real_mode(vm->info.entry, &sregs, &regs);
+		else if (boot_long_mode(&vm->mem, vm->info.entry, &sregs, &regs))
+			die(VMM_EXIT_BAD_IMAGE, "guest memory too small for the boot page tables");
 	}
 	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_SREGS, &sregs);
 	dev_ioctl(vm->vcpu.fd, MINIVMM_SET_REGS, &regs);
@@ -205,6 +228,8 @@ static void run_setup_devices(struct vm *vm, const struct run_opts *opts)
 	const char *failed = "?";
 	int ret;
 
+	if (__dev_ioctl(vm->dev_fd, MINIVMM_CHECK_CAP, MINIVMM_CAP_APIC_BASE) > 0)
+		d.apic_base = &vm->vcpu.run->apic_base;
 	debug_exit__set_qemu(opts->debug_exit_qemu);
 	fw_cfg__set(vm->mem.size, opts->append);
 	ret = devices__init(&d, &failed);

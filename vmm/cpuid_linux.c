@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cpuid_linux.h"
+#include "lapic.h"
 
 /* Leaf 1 EDX: FPU VME DE PSE TSC MSR PAE CX8 SEP PGE CMOV PSE36 CLFSH MMX FXSR SSE SSE2. */
 #define L1_EDX_KEEP	(0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x100 | \
@@ -49,7 +50,7 @@ void cpuid_linux_table(struct cpuid_linux_table *t, __u32 tsc_khz,
 	/* One logical CPU, APIC ID 0, CLFLUSH size kept. */
 	r[1] &= 0xff00;
 	r[2] = (r[2] & L1_ECX_KEEP) | L1_ECX_HYPERVISOR;
-	r[3] &= L1_EDX_KEEP;
+	r[3] = (r[3] & L1_EDX_KEEP) | CPUID_1_EDX_APIC;	/* lapic.c; no x2APIC */
 	cpuid_add(t, 1, 0, 0, r);
 
 	cpuid(7, 0, r);
@@ -59,8 +60,11 @@ void cpuid_linux_table(struct cpuid_linux_table *t, __u32 tsc_khz,
 	cpuid_add(t, 7, 0, MINIVMM_CPUID_FLAG_SIGNIFICANT_INDEX, r);
 
 	if (tsc_khz) {
-		/* TSC = crystal (1 kHz) * EBX / EAX: exactly tsc_khz. */
-		const __u32 tsc[4] = { 1, tsc_khz, 1000, 0 };
+		/*
+		 * The crystal is the APIC timer's clock (Linux takes its rate
+		 * from here); TSC = crystal * EBX / EAX: exactly tsc_khz.
+		 */
+		const __u32 tsc[4] = { LAPIC_BUS_HZ / 1000000, tsc_khz, LAPIC_BUS_HZ, 0 };
 		const __u32 freq[4] = { tsc_khz / 1000, tsc_khz / 1000, 100, 0 };
 
 		cpuid_add(t, 0x15, 0, 0, tsc);

@@ -6,11 +6,12 @@
 
 extern const struct device i8259_device, i8254_device, serial_device,
 	rtc_device, port80_device, pci_stub_device, i8042_device,
-	debug_exit_device, mmio_scratch_device, fw_cfg_device;
+	debug_exit_device, mmio_scratch_device, fw_cfg_device, lapic_device;
 
 /* The one table: a new device adds its file and a line here. */
 const struct device *const devices[] = {
 	&i8259_device,		/* first: the others raise IRQs at init */
+	&lapic_device,		/* in front of it */
 	&i8254_device,
 	&serial_device,
 	&rtc_device,

@@ -15,6 +15,8 @@
 /* What devices get at init. */
 struct vm_devices {
 	FILE *out;		/* the console: COM1's output */
+	/* The guest's IA32_APIC_BASE as the module reports it, or NULL. */
+	const __u64 *apic_base;
 };
 
 struct device {

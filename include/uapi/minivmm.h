@@ -62,6 +62,8 @@
  * MINIVMM_SET_MSRS and the exits CPUID, MSR, CR and EXCEPTION.
  */
 #define MINIVMM_CAP_EXIT_POLICY		8
+/* run->apic_base: the guest's IA32_APIC_BASE, on every return from RUN. */
+#define MINIVMM_CAP_APIC_BASE		9
 /* CPU features minivmm can use on this machine (from the VMX capability MSRs). */
 #define MINIVMM_CAP_EPT			16
 #define MINIVMM_CAP_VPID		17
@@ -585,7 +587,13 @@ struct minivmm_run {
 	 * interrupt is needed); 0: none. Userspace moves or clears it.
 	 */
 	__u64 timer_deadline_ns;
-	__u64 reserved[15];
+	/*
+	 * out, on every return from MINIVMM_RUN (MINIVMM_CAP_APIC_BASE): the
+	 * guest's IA32_APIC_BASE MSR, so the local APIC in userspace sees
+	 * the guest disable or enable it.
+	 */
+	__u64 apic_base;
+	__u64 reserved[14];
 	/* data area: the rest of the page (io.data_offset points here) */
 };
 

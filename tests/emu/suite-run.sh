@@ -201,7 +201,7 @@ printf 'MODULE!\n' >/tmp/mod.bin
 MB="--mem 16M --module /tmp/mod.bin,modarg /guests/mb32.elf"
 # shellcheck disable=SC2086
 run_guest run-multiboot 0 '^mb32: done$' --append "hello world" $MB
-! grep -q FAIL /tmp/out && [ "$(grep -c '^mb32: PASS' /tmp/out)" = 13 ] && t_pass run-multiboot-checks ||
+! grep -q FAIL /tmp/out && [ "$(grep -c '^mb32: PASS' /tmp/out)" = 33 ] && t_pass run-multiboot-checks ||
 	t_fail run-multiboot-checks "$(grep FAIL /tmp/out | head -3)"
 # shellcheck disable=SC2086
 run_guest run-multiboot-qemu-debug-exit 7 '^mb32: done$' --debug-exit=qemu --append "hello world qemuexit" $MB
