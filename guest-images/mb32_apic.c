@@ -212,15 +212,17 @@ static void timer_checks(void)
  */
 static void msr_checks(void)
 {
-	wrmsr(0x1b, 0xfee00000);
+	u64 base = rdmsr(0x1b);			/* read-modify-write, as OSes do */
+
+	wrmsr(0x1b, base & ~0x800ull);
 	check("apic_msr_disable", rdmsr(0x1b) == 0xfee00100 &&
 	      apic_read(VERSION) == 0xffffffff);
-	wrmsr(0x1b, 0xfee00800);
+	wrmsr(0x1b, base);
 	check("apic_msr_enable_resets", rdmsr(0x1b) == 0xfee00900 &&
 	      apic_read(SPIV) == 0xff && (apic_read(VERSION) & 0xff) == 0x14);
-	wrmsr(0x1b, 0xfee00c00);		/* x2APIC mode: CPUID has none */
+	wrmsr(0x1b, base | 0x400);		/* x2APIC mode: CPUID has none */
 	check("apic_msr_x2apic_gp", gp_faults == 1 && rdmsr(0x1b) == 0xfee00900);
-	wrmsr(0x1b, 0xfec00800);		/* a move: minivmm's limit */
+	wrmsr(0x1b, (base & 0xfff) | 0xfec00000);	/* a move: minivmm's limit */
 	check("apic_msr_move_refused", gp_faults == 2 && rdmsr(0x1b) == 0xfee00900);
 }
 
