@@ -303,8 +303,31 @@ bool vmx_msr_read(struct minivmm_vcpu *vcpu, u32 msr, u64 *v)
 	}
 }
 
+/*
+ * Addresses: WRMSR takes only canonical ones (SDM Vol. 4, Table 2-2).
+ * KERNEL_GS_BASE goes into the host CPU before each entry, where a
+ * non-canonical value would fault in the host; the others would fail the
+ * VM entry. Checked in vmx_msr_write(), so through MINIVMM_SET_MSRS as
+ * through the guest's WRMSR (LSTAR and CSTAR: vmx_switched_msr_write()).
+ */
+static bool vmx_msr_is_address(u32 msr)
+{
+	switch (msr) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 {
+	if (vmx_msr_is_address(msr) && !vmx_canonical(v))
+		return false;
 	switch (msr) {
 	case MSR_EFER:
 		/* SCE, LME, NXE; LMA stays the CPU's (SDM 2.2.1). */
@@ -329,31 +352,12 @@ bool vmx_msr_write(struct minivmm_vcpu *vcpu, u32 msr, u64 v)
 	case MSR_IA32_MISC_ENABLE: return true;
 	case MSR_IA32_UCODE_REV: return true;
 	case MSR_IA32_DEBUGCTLMSR: return !v;
-	/*
-	 * Addresses: WRMSR takes only canonical ones (SDM Vol. 4, Table 2-2).
-	 * KERNEL_GS_BASE goes into the host CPU before each entry, where a
-	 * non-canonical value would fault in the host; the others would fail
-	 * the VM entry. Through MINIVMM_SET_MSRS as through the guest's WRMSR.
-	 */
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-		if (!vmx_canonical(v))
-			return false;
-		if (msr == MSR_FS_BASE)
-			vmcs_write(GUEST_FS_BASE, v);
-		else if (msr == MSR_GS_BASE)
-			vmcs_write(GUEST_GS_BASE, v);
-		else if (msr == MSR_KERNEL_GS_BASE)
-			vcpu->guest_kernel_gs_base = v;
-		else if (msr == MSR_IA32_SYSENTER_ESP)
-			vmcs_write(GUEST_SYSENTER_ESP, v);
-		else
-			vmcs_write(GUEST_SYSENTER_EIP, v);
-		return true;
+	case MSR_FS_BASE:	vmcs_write(GUEST_FS_BASE, v); return true;
+	case MSR_GS_BASE:	vmcs_write(GUEST_GS_BASE, v); return true;
+	case MSR_KERNEL_GS_BASE: vcpu->guest_kernel_gs_base = v; return true;
 	case MSR_IA32_SYSENTER_CS: vmcs_write(GUEST_SYSENTER_CS, v); return true;
+	case MSR_IA32_SYSENTER_ESP: vmcs_write(GUEST_SYSENTER_ESP, v); return true;
+	case MSR_IA32_SYSENTER_EIP: vmcs_write(GUEST_SYSENTER_EIP, v); return true;
 	case MSR_IA32_CR_PAT:
 		if (!vmx_pat_switched() || !vmx_pat_valid(v))
 			return false;

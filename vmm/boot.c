@@ -50,12 +50,18 @@ static void boot_page_tables(const struct guest_mem *mem)
 		pd[i] = (__u64)i << 21 | PTE_P | PTE_RW | PTE_PS;
 }
 
-int boot_long_mode(const struct guest_mem *mem, __u64 entry,
-		   struct minivmm_sregs *s, struct minivmm_regs *r)
+/*
+ * The GDT, TSS and segments the ELF64 and the Multiboot entry share (the
+ * layout in boot.h): flat 4 GiB, only CS differs, 64-bit (L) or 32-bit
+ * (D). The caller has checked that @mem holds the GDT and the TSS.
+ */
+static void boot_flat_segments(const struct guest_mem *mem, bool long_mode,
+			       struct minivmm_sregs *s)
 {
 	const struct minivmm_segment code = {
 		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_CODE64,
-		.type = 0xb, .present = 1, .s = 1, .l = 1, .g = 1,
+		.type = 0xb, .present = 1, .s = 1, .l = long_mode, .db = !long_mode,
+		.g = 1,
 	};
 	const struct minivmm_segment data = {
 		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_DATA,
@@ -68,9 +74,6 @@ int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 	__u64 *gdt;
 	__u8 *tss;
 
-	if (!guest_mem_contains(mem, 0, BOOT_STACK_TOP))
-		return -ENOSPC;
-
 	gdt = guest_mem_ptr(mem, BOOT_GDT_ADDR, BOOT_GDT_LIMIT + 1);
 	memset(gdt, 0, BOOT_GDT_LIMIT + 1);
 	gdt[BOOT_SEL_CODE64 / 8] = boot_seg_desc(&code);
@@ -81,8 +84,6 @@ int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 	memset(tss, 0, BOOT_TSS_SIZE);
 	tss[102] = BOOT_TSS_SIZE;	/* I/O map base past the limit: no map */
 
-	boot_page_tables(mem);
-
 	s->cs = code;
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->tr = tr;
@@ -91,6 +92,16 @@ int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 		.base = BOOT_GDT_ADDR, .limit = BOOT_GDT_LIMIT,
 	};
 	s->idt = (struct minivmm_dtable) { .base = 0, .limit = 0 };
+}
+
+int boot_long_mode(const struct guest_mem *mem, __u64 entry,
+		   struct minivmm_sregs *s, struct minivmm_regs *r)
+{
+	if (!guest_mem_contains(mem, 0, BOOT_STACK_TOP))
+		return -ENOSPC;
+
+	boot_flat_segments(mem, true, s);
+	boot_page_tables(mem);
 	s->cr0 = BOOT_LM_CR0;
 	s->cr3 = BOOT_PML4_ADDR;
 	s->cr4 = BOOT_LM_CR4;
@@ -106,42 +117,15 @@ int boot_long_mode(const struct guest_mem *mem, __u64 entry,
 int boot_protected_mode(const struct guest_mem *mem, __u32 entry,
 			struct minivmm_sregs *s, struct minivmm_regs *r)
 {
-	const struct minivmm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_CODE64,
-		.type = 0xb, .present = 1, .s = 1, .db = 1, .g = 1,
-	};
-	const struct minivmm_segment data = {
-		.base = 0, .limit = 0xffffffff, .selector = BOOT_SEL_DATA,
-		.type = 0x3, .present = 1, .s = 1, .db = 1, .g = 1,
-	};
-	const struct minivmm_segment tr = {
-		.base = BOOT_TSS_ADDR, .limit = BOOT_TSS_SIZE - 1,
-		.selector = BOOT_SEL_TSS, .type = 0xb, .present = 1,
-	};
-	__u64 *gdt;
-	__u8 *tss;
-
 	if (!guest_mem_contains(mem, 0, BOOT_TSS_ADDR + BOOT_TSS_SIZE))
 		return -ENOSPC;
-	gdt = guest_mem_ptr(mem, BOOT_GDT_ADDR, BOOT_GDT_LIMIT + 1);
-	memset(gdt, 0, BOOT_GDT_LIMIT + 1);
-	gdt[BOOT_SEL_CODE64 / 8] = boot_seg_desc(&code);
-	gdt[BOOT_SEL_DATA / 8] = boot_seg_desc(&data);
-	boot_tss_desc(&tr, &gdt[BOOT_SEL_TSS / 8]);
-	tss = guest_mem_ptr(mem, BOOT_TSS_ADDR, BOOT_TSS_SIZE);
-	memset(tss, 0, BOOT_TSS_SIZE);
-	tss[102] = BOOT_TSS_SIZE;
 
-	s->cs = code;
-	s->ds = s->es = s->fs = s->gs = s->ss = data;
-	s->tr = tr;
-	s->ldt = (struct minivmm_segment) { .type = 0x2, .unusable = 1 };
-	s->gdt = (struct minivmm_dtable) { .base = BOOT_GDT_ADDR, .limit = BOOT_GDT_LIMIT };
-	s->idt = (struct minivmm_dtable) { .base = 0, .limit = 0 };
+	boot_flat_segments(mem, false, s);
 	s->cr0 = BOOT_PM_CR0;
 	s->cr3 = 0;
 	s->cr4 = 0;
 	s->efer = 0;
+
 	memset(r, 0, sizeof(*r));
 	r->rip = entry;
 	r->rflags = BOOT_RFLAGS;

@@ -21,7 +21,6 @@ void compare_policy_write(int fd, const struct exit_trace *t,
 	struct cost_summary s;
 	struct compare_row row;
 	unsigned int i;
-	size_t k;
 
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
 		const struct exit_cost *c = t ? &t->cost[i] : NULL;
@@ -40,8 +39,7 @@ void compare_policy_write(int fd, const struct exit_trace *t,
 				row.median = s.median;
 				row.p99 = s.p99;
 				row.max = s.max;
-				for (k = 0; k < c->n; k++)
-					row.total += c->cycles[k];
+				row.total = exit_cost_cycles(c);
 			}
 		}
 		if (write(fd, &row, sizeof(row)) != sizeof(row))

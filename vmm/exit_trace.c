@@ -180,35 +180,47 @@ bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s)
 	return true;
 }
 
-/*
- * Over every reason: 0 kernel-handled exits, 1 userspace ones, 2 cycles
- * of the reasons handled only in the kernel, 3 of the others (a reason
- * handled both ways counts as userspace's: its samples are not split).
- */
-static unsigned long long exit_cost_total(const struct exit_trace *t, int what)
+unsigned long long exit_cost_cycles(const struct exit_cost *c)
 {
 	unsigned long long sum = 0;
-	unsigned int i;
 	size_t k;
 
+	for (k = 0; k < c->n; k++)
+		sum += c->cycles[k];
+	return sum;
+}
+
+struct exit_cost_totals {
+	unsigned long long kernel_exits, user_exits;
+	unsigned long long kernel_cycles, user_cycles;
+};
+
+/*
+ * The totals over every reason. One handled both in the kernel and through
+ * userspace counts its cycles as userspace's: its samples are not split.
+ */
+static void exit_trace_totals(const struct exit_trace *t,
+			      struct exit_cost_totals *tot)
+{
+	unsigned int i;
+
+	memset(tot, 0, sizeof(*tot));
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
 		const struct exit_cost *c = &t->cost[i];
 
-		if (what == 0 || what == 1) {
-			sum += what ? c->user : c->kernel;
-			continue;
-		}
-		if ((what == 2) != !c->user)
-			continue;
-		for (k = 0; k < c->n; k++)
-			sum += c->cycles[k];
+		tot->kernel_exits += c->kernel;
+		tot->user_exits += c->user;
+		if (c->user)
+			tot->user_cycles += exit_cost_cycles(c);
+		else
+			tot->kernel_cycles += exit_cost_cycles(c);
 	}
-	return sum;
 }
 
 void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			    const struct minivmm_vcpu_stats *st)
 {
+	struct exit_cost_totals tot;
 	struct cost_summary s;
 	const char *name;
 	unsigned int i;
@@ -232,9 +244,10 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 			fprintf(f, " %9s %9s %9s %9s\n", "-", "-", "-", "-");
 		}
 	}
+	exit_trace_totals(t, &tot);
 	fprintf(f, VMM_PROG ": stats: total: %llu exits handled in the kernel, %llu in userspace, %llu cycles handling them (%llu in the kernel, %llu through userspace)\n",
-		exit_cost_total(t, 0), exit_cost_total(t, 1), exit_cost_total(t, 2) + exit_cost_total(t, 3),
-		exit_cost_total(t, 2), exit_cost_total(t, 3));
+		tot.kernel_exits, tot.user_exits, tot.kernel_cycles + tot.user_cycles,
+		tot.kernel_cycles, tot.user_cycles);
 	fprintf(f, VMM_PROG ": stats: cycles: host TSC from the exit to the next VM entry, kernel or userspace handling included; %llu exits traced, %llu lost\n",
 		t->records, t->lost);
 }

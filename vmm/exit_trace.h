@@ -70,6 +70,8 @@ struct cost_summary {
 
 /* @c's order statistics once finished: false if it has no samples. */
 bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s);
+/* The cycles of all @c's samples: what handling its exits cost in all. */
+unsigned long long exit_cost_cycles(const struct exit_cost *c);
 void exit_trace_free(struct exit_trace *t);
 
 /* After exit_trace_finish(): the cost table, per reason with exits (@st: the module's exact counts). */

@@ -28,6 +28,8 @@
 static struct {
 	__u16 selector;
 	__u32 offset;
+	__u32 len;			/* of item, the selected one */
+	__u8 item[FW_CFG_MAX_ITEM];
 	__u64 ram_size;
 	char cmdline[FW_CFG_MAX_ITEM];
 } fw;
@@ -81,17 +83,26 @@ static __u32 fw_cfg_item(__u16 key, __u8 *buf, __u32 max)
 	}
 }
 
+/*
+ * Build the selected item once, not at every byte read (the command line
+ * is up to 4 KiB); again when fw_cfg__set() changes what it holds.
+ */
+static void fw_cfg_load(void)
+{
+	fw.len = fw_cfg_item(fw.selector, fw.item, sizeof(fw.item));
+}
+
 static void fw_cfg_io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
 		      bool is_write, void *opaque)
 {
-	static __u8 item[FW_CFG_MAX_ITEM];
-	__u32 i, len;
+	__u32 i;
 
 	(void)v, (void)opaque;
 	if (port == FW_CFG_PORT_SEL) {
 		if (is_write) {
 			memcpy(&fw.selector, data, size < 2 ? size : 2);
 			fw.offset = 0;
+			fw_cfg_load();
 		} else {
 			memset(data, 0xff, size);
 		}
@@ -99,15 +110,15 @@ static void fw_cfg_io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
 	}
 	if (is_write)
 		return;		/* nothing is writable */
-	len = fw_cfg_item(fw.selector, item, sizeof(item));
 	for (i = 0; i < size; i++, fw.offset++)
-		data[i] = fw.offset < len ? item[fw.offset] : 0;
+		data[i] = fw.offset < fw.len ? fw.item[fw.offset] : 0;
 }
 
 void fw_cfg__set(__u64 ram_size, const char *cmdline)
 {
 	fw.ram_size = ram_size;
 	snprintf(fw.cmdline, sizeof(fw.cmdline), "%s", cmdline ? cmdline : "");
+	fw_cfg_load();
 }
 
 static int fw_cfg_init(struct vm_devices *d)
@@ -115,6 +126,7 @@ static int fw_cfg_init(struct vm_devices *d)
 	(void)d;
 	fw.selector = 0;
 	fw.offset = 0;
+	fw_cfg_load();
 	return pio__register(FW_CFG_PORT_SEL, 2, fw_cfg_io, NULL);
 }
 

@@ -65,3 +65,36 @@ Test(fw_cfg, items)
 	fw_read(0x1234, b, 4);
 	cr_assert(!b[0] && !b[1] && !b[2] && !b[3], "an unknown item reads zeros");
 }
+
+Test(fw_cfg, reads_continue_and_reselecting_restarts)
+{
+	unsigned int i;
+	__u8 b[16];
+
+	fw_read(0x0015, b, 4);
+	cr_assert(!memcmp(b, "cons", 4));
+	pio__io(&v, 0x511, b, 1, 4, false);
+	cr_assert(!memcmp(b, "ole=", 4), "the next read goes on where the last stopped");
+	pio__io(&v, 0x511, b, 1, 1, true);
+	pio__io(&v, 0x511, b, 1, 2, false);
+	cr_assert(!memcmp(b, "tt", 2), "a write to the data port neither lands nor moves on");
+	pio__io(&v, 0x511, b, 1, 16, false);
+	cr_assert(!memcmp(b, "yS0", 4), "the rest and its NUL");
+	for (i = 4; i < 16; i++)
+		cr_assert_eq(b[i], 0, "zeros past the end");
+	fw_read(0x0015, b, 4);
+	cr_assert(!memcmp(b, "cons", 4), "selecting the same item again starts it over");
+	fw_read(0x0000, b, 4);
+	fw_read(0x0015, b, 4);
+	cr_assert(!memcmp(b, "cons", 4), "and so does coming back to it");
+}
+
+Test(fw_cfg, set_reaches_the_selected_item)
+{
+	__u8 b[8];
+
+	fw_read(0x0015, b, 3);
+	fw_cfg__set(16ull << 20, "abcdefg");
+	pio__io(&v, 0x511, b, 1, 5, false);
+	cr_assert(!memcmp(b, "defg", 5), "the new command line, at the same offset");
+}
