@@ -62,5 +62,11 @@ hypervisor bit: set"
 # QEMU reads unassigned memory as 0, minivmm as all-ones.
 elf mmio.elf 0 "mmio: read 0x00000000 from 0xd0000000
 mmio: wrote 0x12345678"
+elf paging.elf 0 "paging: two address spaces, remaps, the guest's own page faults
+$(for c in cr3_switches big_page remap_invlpg remap_cr3_reload spaces_separate \
+	pf_not_present_read pf_not_present_write pf_write_read_only read_only_readable \
+	pf_fetch_nx pf_user_reads_supervisor; do echo "paging: PASS $c"; done)
+paging: cr3 loads 1006
+paging: 0x00 failed"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -46,6 +46,7 @@ diff_run pio same /guests/pio.elf
 diff_run msr same /guests/msr.elf
 diff_run exc same /guests/exc.elf
 diff_run irq same /guests/irq.elf
+diff_run paging same /guests/paging.elf
 diff_run steps same /guests/steps.bin
 # KVM answers VMCALL itself with -KVM_ENOSYS (-1000); minivmm returns -1.
 diff_run hypercall differs /guests/hypercall.bin

@@ -144,6 +144,11 @@ run_guest run-vecmmio 122 '^vecmmio: IDT at' --timeout 60 /guests/vecmmio.elf
 grep -q 'internal error: during delivery of exception, vector 14, error code' /tmp/err &&
 	! grep -q survived /tmp/out &&
 	t_pass run-vecmmio-vectoring-reported || t_fail run-vecmmio-vectoring-reported "stderr: $(head -c 300 /tmp/err)"
+# The guest's own page tables (guest-images/paging.c): CR3 switches,
+# remaps, and page faults that are the guest's, with error code and CR2.
+run_guest run-paging 0 '^paging: 0x00 failed$' --timeout 120 /guests/paging.elf
+[ "$(grep -c '^paging: PASS' /tmp/out)" = 11 ] && grep -q '^paging: cr3 loads 1006$' /tmp/out &&
+	t_pass run-paging-checks || t_fail run-paging-checks "$(grep -v PASS /tmp/out | head -3 | tr '\n' '|')"
 run_guest run-triple-fault 120 '' /guests/triple.bin
 run_guest run-halt-if0 118 '' /guests/halt.bin
 run_guest run-hypercall 0 '' /guests/hypercall.bin
