@@ -25,7 +25,7 @@ void compare_policy_write(int fd, const struct exit_trace *t,
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
 		const struct exit_cost *c = t ? &t->cost[i] : NULL;
 
-		if (!st->by_reason[i] && !(c && (c->kernel || c->user)))
+		if (!exit_reason_seen(t, st, i))
 			continue;
 		memset(&row, 0, sizeof(row));
 		row.reason = i;

@@ -180,6 +180,12 @@ bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s)
 	return true;
 }
 
+bool exit_reason_seen(const struct exit_trace *t,
+		      const struct minivmm_vcpu_stats *st, unsigned int i)
+{
+	return st->by_reason[i] || (t && (t->cost[i].kernel || t->cost[i].user));
+}
+
 unsigned long long exit_cost_cycles(const struct exit_cost *c)
 {
 	unsigned long long sum = 0;
@@ -231,7 +237,7 @@ void exit_trace_print_costs(FILE *f, const struct exit_trace *t,
 	for (i = 0; i < MINIVMM_STATS_REASONS; i++) {
 		const struct exit_cost *c = &t->cost[i];
 
-		if (!st->by_reason[i] && !c->kernel && !c->user)
+		if (!exit_reason_seen(t, st, i))
 			continue;
 		name = vmx_exit_reason_name(i);
 		fprintf(f, VMM_PROG ": stats: %-4u %-30s %10llu %9llu %9llu", i,

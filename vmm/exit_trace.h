@@ -72,6 +72,9 @@ struct cost_summary {
 bool exit_cost_summary(const struct exit_cost *c, struct cost_summary *s);
 /* The cycles of all @c's samples: what handling its exits cost in all. */
 unsigned long long exit_cost_cycles(const struct exit_cost *c);
+/* Reason @i had exits: counted by the module (@st) or traced (@t, may be NULL). */
+bool exit_reason_seen(const struct exit_trace *t,
+		      const struct minivmm_vcpu_stats *st, unsigned int i);
 void exit_trace_free(struct exit_trace *t);
 
 /* After exit_trace_finish(): the cost table, per reason with exits (@st: the module's exact counts). */
