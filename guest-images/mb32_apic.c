@@ -189,9 +189,13 @@ static void timer_checks(void)
 	apic_write(TDCR, 0x3);			/* divide by 16 */
 	apic_write(LVT_TIMER, PERIODIC | V_PERIODIC);
 	apic_write(TMICT, 200000);
+	/*
+	 * At least 5 from one count: a period can pass while the guest is in
+	 * the handler (a slow host), and its interrupt follows the IRET.
+	 */
 	wait_for(V_PERIODIC, 5);
 	a = apic_read(TMCCT);
-	check("apic_timer_periodic", hits[V_PERIODIC] == 5 && a > 0 && a <= 200000 &&
+	check("apic_timer_periodic", hits[V_PERIODIC] >= 5 && a > 0 && a <= 200000 &&
 	      apic_read(LVT_TIMER) == (PERIODIC | V_PERIODIC));
 	apic_write(TMICT, 0);
 	check("apic_timer_stopped", apic_read(TMCCT) == 0);
