@@ -344,6 +344,7 @@ static void run_print_stats(const struct vm *vm, const struct run_opts *opts)
 		return;
 	}
 	exit_stats_print(vm->stats_out, &st);
+	devices__report(vm->stats_out);
 	if (vm->vcpu.xt)
 		exit_trace_print_costs(vm->stats_out, vm->vcpu.xt, &st);
 	run_print_rss(vm->stats_out, vm->mem.size);

@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "devices.h"
+#include "die.h"
 #include "pio.h"
 
 extern const struct device i8259_device, i8254_device, serial_device,
@@ -72,6 +73,17 @@ void devices__tick(__u64 now)
 	for (i = 0; i < nr_devices; i++)
 		if (devices[i]->tick)
 			devices[i]->tick(now);
+}
+
+void devices__report(FILE *f)
+{
+	unsigned int i;
+
+	char buf[160];
+
+	for (i = 0; i < nr_devices; i++)
+		if (devices[i]->report && devices[i]->report(buf, sizeof(buf)) > 0)
+			fprintf(f, VMM_PROG ": stats: device %s: %s\n", devices[i]->name, buf);
 }
 
 void devices__print_help(FILE *f)

@@ -9,6 +9,7 @@
 #ifndef VMM_DEVICES_H
 #define VMM_DEVICES_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
 
@@ -33,6 +34,11 @@ struct device {
 	 */
 	__u64 (*next_deadline)(void);
 	void (*tick)(__u64 now);
+	/*
+	 * --stats: what the device counted, "N things, M others" into @buf
+	 * (snprintf's return), 0 when it has nothing to say. May be NULL.
+	 */
+	int (*report)(char *buf, size_t len);
 };
 
 /* Every device, in init order (the interrupt controller first). */
@@ -45,6 +51,8 @@ void devices__exit(void);
 /* The earliest deadline of any device, 0 if none. */
 __u64 devices__next_deadline(void);
 void devices__tick(__u64 now);
+/* --stats: a "device NAME: ..." line from each device with counts. */
+void devices__report(FILE *f);
 /* Name and help line of each device, for `run --help`. */
 void devices__print_help(FILE *f);
 

@@ -281,7 +281,7 @@ __u64 i8254__next_deadline(const struct i8254 *pit)
 /* The VM's PIT: channel 0 edges raise IRQ 0 (one edge per poll: late
  * ticks are merged, as an edge-triggered line would merge them). */
 static struct i8254 pit;
-static unsigned long long pit_late_ticks;
+static unsigned long long pit_ticks, pit_late_ticks;
 
 static void i8254_io(struct vcpu *v, __u16 port, __u8 *data, __u32 size,
 		     bool is_write, void *opaque)
@@ -304,6 +304,7 @@ static void i8254_tick(__u64 now)
 
 	if (!n)
 		return;
+	pit_ticks++;
 	pit_late_ticks += n - 1;
 	irq__pulse(I8254_IRQ);
 }
@@ -313,11 +314,19 @@ static __u64 i8254_deadline(void)
 	return i8254__next_deadline(&pit);
 }
 
+static int i8254_report(char *buf, size_t len)
+{
+	if (!pit_ticks)
+		return 0;
+	return snprintf(buf, len, "IRQ 0 ticks %llu, more merged into them (the host was late) %llu",
+			pit_ticks, pit_late_ticks);
+}
+
 static int i8254_device_init(struct vm_devices *d)
 {
 	(void)d;
 	i8254__init(&pit, devices__now());
-	pit_late_ticks = 0;
+	pit_ticks = pit_late_ticks = 0;
 	return pio__register(I8254_PORT, 4, i8254_io, NULL) ?:
 	       pio__register(I8254_PORT_B, 1, i8254_io, NULL);
 }
@@ -328,4 +337,5 @@ const struct device i8254_device = {
 	.init = i8254_device_init,
 	.next_deadline = i8254_deadline,
 	.tick = i8254_tick,
+	.report = i8254_report,
 };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 
 #include "devices.h"
@@ -35,13 +36,17 @@ void lapic__init(struct lapic *a, __u32 id, bool virtual_wire)
 
 void lapic__set_enabled(struct lapic *a, bool on)
 {
-	__u32 id = a->id >> 24;
+	struct lapic counts = *a;
 
 	if (on == a->enabled)
 		return;
 	/* Off: state is lost; on again: as after power-up (SDM 11.4.3). */
-	lapic__init(a, id, false);
+	lapic__init(a, counts.id >> 24, false);
 	a->enabled = on;
+	a->delivered = counts.delivered;
+	a->extint = counts.extint;
+	a->timer_fired = counts.timer_fired;
+	a->ipis_dropped = counts.ipis_dropped;
 }
 
 static void vec_set(__u32 *r, unsigned int v, bool on)
@@ -118,6 +123,7 @@ int lapic__ack(struct lapic *a)
 		return a->spiv & 0xff;
 	vec_set(a->irr, v, false);
 	vec_set(a->isr, v, true);
+	a->delivered++;
 	return v;
 }
 
@@ -431,8 +437,10 @@ static bool lapic_irq_pending(void)
 
 static int lapic_irq_ack(void)
 {
-	if (lapic__accepts_extint(&apic) && irq__extint_pending())
+	if (lapic__accepts_extint(&apic) && irq__extint_pending()) {
+		apic.extint++;
 		return irq__extint_ack();
+	}
 	return lapic__ack(&apic);
 }
 
@@ -449,6 +457,14 @@ static void lapic_tick(__u64 now)
 static __u64 lapic_deadline(void)
 {
 	return lapic__next_deadline(&apic);
+}
+
+static int lapic_report(char *buf, size_t len)
+{
+	if (!apic.delivered && !apic.extint && !apic.timer_fired && !apic.ipis_dropped)
+		return 0;
+	return snprintf(buf, len, "vectors delivered %llu, from the 8259 (ExtINT) %llu, timer expiries %llu, IPIs to other CPUs dropped %llu",
+			apic.delivered, apic.extint, apic.timer_fired, apic.ipis_dropped);
 }
 
 static int lapic_device_init(struct vm_devices *d)
@@ -473,4 +489,5 @@ const struct device lapic_device = {
 	.exit = lapic_device_exit,
 	.next_deadline = lapic_deadline,
 	.tick = lapic_tick,
+	.report = lapic_report,
 };

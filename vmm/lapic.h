@@ -86,7 +86,8 @@ struct lapic {
 	__u32 tmict, tdcr;
 	__u64 timer_start;	/* ns: counting from tmict began */
 	__u64 timer_deadline;	/* ns of the next expiry, 0: not counting */
-	unsigned long long timer_fired, ipis_dropped;
+	/* Counts for --stats: kept when IA32_APIC_BASE turns it off and on. */
+	unsigned long long delivered, extint, timer_fired, ipis_dropped;
 };
 
 /*
@@ -95,7 +96,7 @@ struct lapic {
  * (re-enabling after a disable in IA32_APIC_BASE).
  */
 void lapic__init(struct lapic *a, __u32 id, bool virtual_wire);
-/* IA32_APIC_BASE's enable bit is now @on: off forgets all state. */
+/* IA32_APIC_BASE's enable bit is now @on: off forgets all state but the counts. */
 void lapic__set_enabled(struct lapic *a, bool on);
 /* A 32-bit access to the register at @off (0..0xff0, 16-byte aligned). */
 __u32 lapic__read(struct lapic *a, __u32 off, __u64 now);

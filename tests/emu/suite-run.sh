@@ -161,8 +161,11 @@ for c in imr hlt_wakes if0_held sti_shadow sti_hlt rate; do
 done
 t_show "irq: $(tr '\n' '|' </tmp/out)"
 minivmm run --stats --timeout 120 /guests/irq.elf >/dev/null 2>/tmp/err
-grep -E 'interrupt window|VMX-preemption|stats: [0-9]+ exits' /tmp/err |
+grep -E 'interrupt window|VMX-preemption|stats: [0-9]+ exits|device' /tmp/err |
 	while IFS= read -r l; do t_show "irq $l"; done
+grep -q '^minivmm: stats: device pit: IRQ 0 ticks [1-9][0-9]*, ' /tmp/err &&
+	grep -q '^minivmm: stats: device lapic: vectors delivered 0, from the 8259 (ExtINT) [1-9][0-9]*, ' /tmp/err &&
+	t_pass run-irq-stats-devices || t_fail run-irq-stats-devices "$(grep device /tmp/err | tr '\n' '|')"
 # A running VMM holds no capabilities (it drops them after opening the
 # device), even when started by root. Ctrl-C (SIGINT) stops the guest as
 # --timeout does: statistics, then the shell's 130.
@@ -205,7 +208,10 @@ SUDO_UID=65534 SUDO_GID=65534 minivmm run /tmp/rootonly.bin >/tmp/out 2>/tmp/err
 printf 'MODULE!\n' >/tmp/mod.bin
 MB="--mem 16M --module /tmp/mod.bin,modarg /guests/mb32.elf"
 # shellcheck disable=SC2086
-run_guest run-multiboot 0 '^mb32: done$' --append "hello world" $MB
+run_guest run-multiboot 0 '^mb32: done$' --stats --append "hello world" $MB
+grep -q '^minivmm: stats: device lapic: vectors delivered [1-9][0-9]*, from the 8259 (ExtINT) 0, timer expiries [1-9][0-9]*, IPIs to other CPUs dropped 0$' /tmp/err &&
+	t_pass run-multiboot-stats-lapic || t_fail run-multiboot-stats-lapic "$(grep device /tmp/err)"
+t_show "mb32 $(grep device /tmp/err)"
 ! grep -q FAIL /tmp/out && [ "$(grep -c '^mb32: PASS' /tmp/out)" = 33 ] && t_pass run-multiboot-checks ||
 	t_fail run-multiboot-checks "$(grep FAIL /tmp/out | head -3)"
 # shellcheck disable=SC2086

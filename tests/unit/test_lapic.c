@@ -4,10 +4,17 @@
  * Linux's apic.c and small QEMU test kernels program them, priorities,
  * EOI, self-IPIs, errors and the timer in both modes.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <criterion/criterion.h>
 
+#include "devices.h"
+#include "helpers.h"
 #include "irq.h"
 #include "lapic.h"
+#include "mmio.h"
+#include "pio.h"
+#include "vcpu.h"
 
 #define US	1000ull
 #define MS	1000000ull
@@ -220,4 +227,63 @@ Test(lapic, extint_through_lint0)
 	cr_assert_eq(lapic__read(&a, LAPIC_SPIV, T0), 0xff, "power-up state again");
 	cr_assert_not(lapic__accepts_extint(&a), "LVT masked after re-enable");
 	irq__set_controller(NULL);
+}
+
+/*
+ * The device as the guest reaches it: its page through MMIO routing
+ * (32-bit registers, narrower reads of their bytes), the interrupt path
+ * in front of the 8259, IA32_APIC_BASE followed, the --stats line.
+ */
+static __u32 page_read(struct vcpu *vc, __u32 off, __u32 len)
+{
+	__u32 v = 0;
+
+	mmio__access(vc, LAPIC_BASE + off, (__u8 *)&v, len, false);
+	return v;
+}
+
+static void page_write(struct vcpu *vc, __u32 off, __u32 val, __u32 len)
+{
+	mmio__access(vc, LAPIC_BASE + off, (__u8 *)&val, len, true);
+}
+
+Test(lapic_device, page_irq_path_msr_and_report)
+{
+	struct vcpu vc;
+	struct membuf out;
+	__u64 apic_base = 0xfee00900;
+	struct vm_devices d = { .apic_base = &apic_base };
+	const char *failed = NULL;
+	char *s;
+
+	vcpu_init(&vc, -1, NULL, 0);
+	pio__reset();
+	mmio__reset();
+	d.out = membuf_open(&out);
+	cr_assert_eq(devices__init(&d, &failed), 0, "%s", failed ? failed : "");
+	cr_assert_eq(page_read(&vc, LAPIC_VERSION, 4), 0x00050014);
+	cr_assert_eq(page_read(&vc, LAPIC_VERSION + 2, 1), 0x05, "a byte of it");
+	cr_assert_eq(page_read(&vc, LAPIC_VERSION + 4, 4), 0, "not a register");
+	page_write(&vc, LAPIC_SPIV, 0x1ff, 4);
+	page_write(&vc, LAPIC_TPR, 0x20, 2);			/* not 4 bytes: ignored */
+	cr_assert_eq(page_read(&vc, LAPIC_TPR, 4), 0);
+	cr_assert_not(irq__pending());
+	page_write(&vc, LAPIC_ICR_LO, (1u << 18) | 0x45, 4);	/* self-IPI */
+	cr_assert(irq__pending());
+	cr_assert_eq(irq__ack(), 0x45);
+	page_write(&vc, LAPIC_EOI, 0, 4);
+	/* Off in IA32_APIC_BASE: the page answers all-ones; on: power-up. */
+	apic_base = 0xfee00100;
+	cr_assert_eq(page_read(&vc, LAPIC_VERSION, 4), 0xffffffff);
+	apic_base = 0xfee00900;
+	cr_assert_eq(page_read(&vc, LAPIC_SPIV, 4), 0xff);
+	page_write(&vc, LAPIC_SPIV, 0x1ff, 4);
+	page_write(&vc, LAPIC_ICR_LO, (3u << 18) | (5u << 8), 4);	/* INIT */
+	devices__report(d.out);
+	devices__exit();
+	s = membuf_str(&out);
+	cr_assert(strstr(s, "minivmm: stats: device lapic: vectors delivered 1, from the 8259 (ExtINT) 0, timer expiries 0, IPIs to other CPUs dropped 1\n"),
+		  "%s", s);
+	free(s);
+	mmio__reset();
 }
